@@ -1,0 +1,75 @@
+// swift-tools-version: 6.0
+//
+// CityTwin: a digital-twin simulation engine for cities.
+// Module layers (lower layers never import higher ones) are described in docs/architecture.md.
+//
+// Build setting `CITYTWIN_INTERNAL_CHECKS`: compiled into debug builds (and so into `swift test`),
+// it turns on invariant checks inside hot loops and after every engine tick (mass ledgers balance,
+// no negative stores, time strictly increases). Release builds leave it out. Force it on in a
+// release build with `swift build -c release -Xswiftc -DCITYTWIN_INTERNAL_CHECKS`.
+import PackageDescription
+
+let checks: [SwiftSetting] = [.define("CITYTWIN_INTERNAL_CHECKS", .when(configuration: .debug))]
+
+let package = Package(
+    name: "CityTwin",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "citytwin", targets: ["citytwin"]),
+        .library(name: "CityTwin", targets: ["Geometry", "SpatialIndex", "CityModel", "CityIO", "SimCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // Layer 0: system libraries (module map + header only).
+        .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
+        .systemLibrary(name: "CPROJ", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
+        .systemLibrary(name: "CSpatiaLite", pkgConfig: "spatialite", providers: [.apt(["libspatialite-dev"])]),
+
+        // Layer 0: geometry and the spatial index.
+        .target(name: "Geometry", dependencies: ["CGEOS", "CPROJ"], swiftSettings: checks),
+        .target(name: "SpatialIndex", dependencies: ["Geometry"], swiftSettings: checks),
+
+        // Layer 1: the city model and its readers/writers.
+        .target(name: "CityModel", dependencies: ["Geometry", "SpatialIndex"], swiftSettings: checks),
+        .target(name: "CityIO", dependencies: [
+            "CityModel", "Geometry", "CSpatiaLite",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ], swiftSettings: checks),
+
+        // Layer 2: the simulation core (the one tick loop).
+        .target(name: "SimCore", dependencies: ["CityModel", "Geometry"], swiftSettings: checks),
+
+        // Layer 3: processes. They never import each other.
+        .target(name: "Stormwater", dependencies: ["SimCore", "CityModel"], swiftSettings: checks),
+        .target(name: "Flood", dependencies: ["SimCore", "Geometry"], swiftSettings: checks),
+        .target(name: "Traffic", dependencies: ["SimCore", "CityModel", "SpatialIndex"], swiftSettings: checks),
+
+        // Layer 4: couplers and scenarios.
+        .target(name: "Coupling", dependencies: ["SimCore", "Stormwater", "Flood", "Traffic"], swiftSettings: checks),
+        .target(name: "Scenario", dependencies: ["SimCore", "CityModel", "CityIO", "Coupling"], swiftSettings: checks),
+
+        // Layer 5: results out.
+        .target(name: "Report", dependencies: ["Scenario", "CityIO"], swiftSettings: checks),
+        .target(name: "Server", dependencies: ["Scenario"], swiftSettings: checks),
+
+        // Layer 6: the command-line tool (thin: no simulation logic).
+        .executableTarget(name: "citytwin", dependencies: [
+            "CityIO", "CityModel", "Geometry", "Scenario", "Report",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: checks),
+
+        // Benchmarks: side-by-side runs against reference implementations, printed as JSON.
+        .executableTarget(name: "ctbench", dependencies: ["Geometry", "SpatialIndex", "CGEOS"],
+                          path: "Benchmarks/ctbench"),
+
+        .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),
+        .testTarget(name: "SpatialIndexTests", dependencies: ["SpatialIndex", "Geometry"]),
+        .testTarget(name: "CityModelTests", dependencies: ["CityModel", "Geometry"]),
+        .testTarget(name: "CityIOTests", dependencies: ["CityIO", "CityModel", "Geometry"]),
+        .testTarget(name: "SimCoreTests", dependencies: ["SimCore"]),
+        .testTarget(name: "CLITests", dependencies: ["citytwin"]),
+    ]
+)

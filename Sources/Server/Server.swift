@@ -1,0 +1,1 @@
+// Server: HTTP API and web viewer; one actor owns each running engine. Not built yet.
