@@ -40,7 +40,7 @@ let package = Package(
         ], swiftSettings: checks),
 
         // Layer 2: the simulation core (the one tick loop).
-        .target(name: "SimCore", dependencies: ["CityModel", "Geometry"], swiftSettings: checks),
+        .target(name: "SimCore", dependencies: ["Geometry"], swiftSettings: checks),
 
         // Layer 3: processes. They never import each other.
         .target(name: "Stormwater", dependencies: ["SimCore", "CityModel"], swiftSettings: checks),
