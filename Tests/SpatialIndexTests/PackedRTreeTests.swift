@@ -1,0 +1,210 @@
+import Geometry
+@testable import SpatialIndex
+import Testing
+
+private let sizes = [0, 1, 17, 10_000]
+private let nodeSizes = [2, 5, 16, 64]
+
+@Suite("PackedRTree")
+struct PackedRTreeTests {
+    @Test("box search matches brute force", arguments: DataKind.allCases, sizes)
+    func boxSearch(kind: DataKind, n: Int) throws {
+        let boxes = makeBoxes(kind, count: n, seed: 11 &+ UInt64(n))
+        var queries = makeQueries(kind, count: 300, seed: 12)
+        // Item boxes themselves as queries: every item must find itself.
+        queries += boxes.prefix(50)
+        // The whole extent, an empty box and a NaN box.
+        queries += [BBox(minX: -1e9, minY: -1e9, maxX: 1e9, maxY: 1e9), .empty,
+                    BBox(minX: .nan, minY: 0, maxX: 10, maxY: 10)]
+        for nodeSize in nodeSizes {
+            let tree = try PackedRTree(boxes, nodeSize: nodeSize)
+            #expect(tree.count == n)
+            for q in queries {
+                let expected = bruteSearch(boxes, q)
+                var visited: [Int] = []
+                tree.search(q) { visited.append($0) }
+                #expect(visited.sorted() == expected, "nodeSize \(nodeSize), query \(q)")
+                #expect(tree.search(q) == visited, "array and visitor forms differ")
+            }
+        }
+    }
+
+    @Test("radius search matches brute force", arguments: DataKind.allCases, sizes)
+    func radiusSearch(kind: DataKind, n: Int) throws {
+        let boxes = makeBoxes(kind, count: n, seed: 21 &+ UInt64(n))
+        let points = makePoints(kind, count: 200, seed: 22)
+        let radii: [Double] = kind == .lattice ? [0, 0.5, 1, 2, 7.3] : [0, 3, 25, 80, 400]
+        for nodeSize in nodeSizes {
+            let tree = try PackedRTree(boxes, nodeSize: nodeSize)
+            for (i, p) in points.enumerated() {
+                let r = radii[i % radii.count]
+                let expected = bruteRadius(boxes, p, r)
+                #expect(tree.search(within: r, of: p).sorted() == expected, "nodeSize \(nodeSize), \(p) r \(r)")
+            }
+            #expect(tree.search(within: -1, of: Coordinate(5, 5)).isEmpty)
+            #expect(tree.search(within: .nan, of: Coordinate(5, 5)).isEmpty)
+            #expect(tree.search(within: 10, of: Coordinate(.nan, 5)).isEmpty)
+            #expect(tree.search(within: .infinity, of: Coordinate(5, 5)).count == n)
+        }
+    }
+
+    @Test("k nearest matches sorted brute force, ties by id", arguments: DataKind.allCases, sizes)
+    func nearest(kind: DataKind, n: Int) throws {
+        let boxes = makeBoxes(kind, count: n, seed: 31 &+ UInt64(n))
+        let points = makePoints(kind, count: 60, seed: 32)
+        let ks = [1, 2, 7, 16, 100]
+        for nodeSize in nodeSizes {
+            let tree = try PackedRTree(boxes, nodeSize: nodeSize)
+            for (i, p) in points.enumerated() {
+                let k = ks[i % ks.count]
+                let all = bruteNearest(boxes, p)
+                #expect(tree.nearest(to: p, k: k) == all.prefix(k).map(\.id), "nodeSize \(nodeSize), \(p) k \(k)")
+                // With a distance limit: the same order, cut at the limit.
+                let limit = kind == .lattice ? 1.5 : 30.0
+                let expected = all.filter { $0.d2 <= limit * limit }.prefix(k).map(\.id)
+                #expect(tree.nearest(to: p, k: k, maxDistance: limit) == expected, "maxDistance, \(p) k \(k)")
+            }
+            #expect(tree.nearest(to: Coordinate(1, 1), k: n + 5).count == n)
+            #expect(tree.nearest(to: Coordinate(1, 1), k: 0).isEmpty)
+            #expect(tree.nearest(to: Coordinate(.infinity, 1), k: 3).isEmpty)
+        }
+    }
+
+    @Test("every node box is the union of its children; leaves hold the input boxes", arguments: nodeSizes)
+    func structure(nodeSize: Int) throws {
+        for n in sizes + [2, 16, 17 * 17] {
+            let boxes = makeBoxes(.mixed, count: n, seed: 41)
+            let tree = try PackedRTree(boxes, nodeSize: nodeSize)
+            let c = tree.coordinates, nc = tree.nodeCount, ls = tree.levelStarts
+            func box(_ i: Int) -> BBox { BBox(minX: c[i], minY: c[nc + i], maxX: c[2 * nc + i], maxY: c[3 * nc + i]) }
+            #expect(Set(tree.ids.map(Int.init)) == Set(0..<n))
+            for i in 0..<n { #expect(box(i) == boxes[Int(tree.ids[i])]) }
+            if n == 0 {
+                #expect(tree.levelCount == 0 && tree.bounds.isEmpty)
+                continue
+            }
+            #expect(tree.levelCount >= 2)
+            #expect(ls.last! - ls[ls.count - 2] == 1, "one root")
+            #expect(box(nc - 1) == tree.bounds)
+            #expect(tree.bounds == boxes.reduce(BBox.empty) { $0.union($1) })
+            for level in 1..<tree.levelCount {
+                for node in ls[level]..<ls[level + 1] {
+                    let first = ls[level - 1] + (node - ls[level]) * nodeSize
+                    let end = min(first + nodeSize, ls[level])
+                    #expect(first < end, "node without children")
+                    let union = (first..<end).reduce(BBox.empty) { $0.union(box($1)) }
+                    #expect(box(node) == union, "level \(level) node \(node)")
+                }
+            }
+        }
+    }
+
+    @Test("empty and one-item trees")
+    func tiny() throws {
+        let empty = try PackedRTree([])
+        #expect(empty.isEmpty && empty.levelCount == 0)
+        #expect(empty.search(BBox(minX: -1, minY: -1, maxX: 1, maxY: 1)).isEmpty)
+        #expect(empty.search(within: 100, of: Coordinate(0, 0)).isEmpty)
+        #expect(empty.nearest(to: Coordinate(0, 0), k: 3).isEmpty)
+
+        let one = try PackedRTree([BBox(minX: 2, minY: 3, maxX: 2, maxY: 3)])
+        #expect(one.levelCount == 2)
+        #expect(one.search(BBox(minX: 2, minY: 3, maxX: 5, maxY: 5)) == [0])
+        #expect(one.search(BBox(minX: 2.0000001, minY: 3, maxX: 5, maxY: 5)).isEmpty)
+        #expect(one.search(within: 5, of: Coordinate(5, 7)) == [0])
+        #expect(one.search(within: 4.999, of: Coordinate(5, 7)).isEmpty)
+        #expect(one.nearest(to: Coordinate(100, 100), k: 4) == [0])
+        #expect(one.nearest(to: Coordinate(100, 100), k: 4, maxDistance: 10).isEmpty)
+    }
+
+    @Test("identical boxes come back nearest-first by id")
+    func duplicates() throws {
+        let boxes = Array(repeating: BBox(minX: 0, minY: 0, maxX: 1, maxY: 1), count: 40)
+            + [BBox(minX: 5, minY: 5, maxX: 6, maxY: 6)]
+        let tree = try PackedRTree(boxes, nodeSize: 4)
+        #expect(tree.nearest(to: Coordinate(0.5, 0.5), k: 10) == Array(0..<10))
+        #expect(tree.nearest(to: Coordinate(6, 6), k: 3) == [40, 0, 1])
+        #expect(tree.search(BBox(minX: 1, minY: 1, maxX: 5, maxY: 5)).sorted() == Array(0...40))
+    }
+
+    @Test("non-finite and inverted boxes are rejected, naming the item")
+    func rejectsBadBoxes() {
+        let good = makeBoxes(.mixed, count: 10, seed: 51)
+        let bad: [BBox] = [
+            BBox(minX: .nan, minY: 0, maxX: 1, maxY: 1),
+            BBox(minX: 0, minY: 0, maxX: .infinity, maxY: 1),
+            BBox(minX: 0, minY: -.infinity, maxX: 1, maxY: 1),
+            BBox(minX: 0, minY: 0, maxX: 1, maxY: .nan),
+            BBox(minX: 2, minY: 0, maxX: 1, maxY: 1),
+            .empty,
+        ]
+        for b in bad {
+            var boxes = good
+            boxes[7] = b
+            #expect {
+                _ = try PackedRTree(boxes)
+            } throws: { error in
+                guard let e = error as? InputError else { return false }
+                return e.code == .badValue && e.message.contains("item 7")
+            }
+        }
+        // Huge but finite coordinates are fine.
+        #expect(throws: Never.self) {
+            _ = try PackedRTree([BBox(minX: -1e308, minY: -1e308, maxX: 1e308, maxY: 1e308),
+                                 BBox(minX: 0, minY: 0, maxX: 1, maxY: 1)])
+        }
+        for nodeSize in [-1, 0, 1, 65_536] {
+            #expect(throws: InputError.self) { _ = try PackedRTree(good, nodeSize: nodeSize) }
+        }
+    }
+
+    @Test("the same input gives the same result order")
+    func deterministic() throws {
+        let boxes = makeBoxes(.mixed, count: 5000, seed: 61)
+        let a = try PackedRTree(boxes), b = try PackedRTree(boxes)
+        for q in makeQueries(.mixed, count: 50, seed: 62) {
+            #expect(a.search(q) == b.search(q))
+        }
+        #expect(a.ids == b.ids)
+    }
+
+    @Test("the Hilbert key walks the first 256 × 256 block cell by cell")
+    func hilbertCurve() {
+        // The first 4^8 positions of an order-16 Hilbert curve fill the 256 × 256 corner block,
+        // and consecutive positions are neighbouring cells.
+        var cellAt = [Int](repeating: -1, count: 65_536)
+        for y in 0..<256 {
+            for x in 0..<256 {
+                let h = Int(PackedRTreeBuilder.hilbert(UInt32(x), UInt32(y)))
+                #expect(h < 65_536)
+                if h < 65_536 {
+                    #expect(cellAt[h] == -1, "two cells share position \(h)")
+                    cellAt[h] = y * 256 + x
+                }
+            }
+        }
+        var jumps = 0
+        for h in 1..<65_536 {
+            let a = cellAt[h - 1], b = cellAt[h]
+            if abs(a % 256 - b % 256) + abs(a / 256 - b / 256) != 1 { jumps += 1 }
+        }
+        #expect(jumps == 0)
+    }
+
+    @Test("the radix sort orders by the high word and is stable")
+    func radixSort() {
+        var rng = SplitMix64(seed: 71)
+        for n in [0, 1, 2, 3, 1000, 70_000] {
+            // Few distinct high words, so stability matters; low words are the original positions.
+            var keys = (0..<n).map { ((rng.next() % 50) << (rng.int(3) * 11)) << 32 | UInt64($0) }
+            let expected = keys.enumerated().sorted { ($0.element >> 32, $0.offset) < ($1.element >> 32, $1.offset) }.map(\.element)
+            PackedRTreeBuilder.radixSortByHighWord(&keys)
+            #expect(keys == expected, "n \(n)")
+        }
+        // All keys equal in every digit: every pass is skipped.
+        var same = (0..<100).map { UInt64(7) << 32 | UInt64(99 - $0) }
+        let before = same
+        PackedRTreeBuilder.radixSortByHighWord(&same)
+        #expect(same == before)
+    }
+}
