@@ -68,6 +68,7 @@ public struct Engine {
     var observers: [any Observer] = []
     var phaseRanges: [Range<Int>] = []          // indices into `processes`, per Phase.rawValue
     var state: RunState = .configuring
+    var prepared = false                        // every process prepared and bound
 
     /// Whether this build runs invariant checks after every tick (`CITYTWIN_INTERNAL_CHECKS`,
     /// defined in debug builds): time increases, ledgers balance, no NaN in fields, each process's
@@ -278,6 +279,7 @@ public struct Engine {
             for i in processes.indices { try withContext(i, "failed to prepare") { p, c in try p.prepare(&c) } }
             for i in processes.indices { try withContext(i, "failed to bind") { p, c in try p.bind(&c) } }
             state = .running
+            prepared = true
             if observe { try self.observe() }
         } catch {
             state = .failed

@@ -69,6 +69,7 @@ extension Engine {
             throw SimError(.snapshotMismatch, "snapshot format \(snapshot.format), this engine reads \(EngineSnapshot.currentFormat)")
         }
         try prepare(observe: false)
+        guard prepared else { throw SimError(.notRunnable, "a process failed to prepare; build a new engine to restore into") }
         guard snapshot.time >= .zero, snapshot.time <= options.end else {
             throw SimError(.snapshotMismatch, "snapshot time \(snapshot.time) is outside this run (end \(options.end))")
         }
