@@ -210,13 +210,20 @@ public final class CoordinateTransformer {
         cs = work
     }
 
-    /// `s` with every coordinate in the target CRS (one bulk PROJ call). The coordinate index in an
-    /// error counts through the shape's `allCoordinates` (rings in order).
+    /// `s` with every coordinate in the target CRS (one bulk PROJ call). Empty points (both
+    /// ordinates NaN) stay empty. The coordinate index in an error counts through the shape's
+    /// `allCoordinates` (rings in order), empty points excluded.
     public func transform(_ s: Shape) throws -> Shape {
-        var cs = s.allCoordinates
+        let all = s.allCoordinates
+        let isEmptyPoint: (Coordinate) -> Bool = { $0.x.isNaN && $0.y.isNaN }
+        var cs = all.contains(where: isEmptyPoint) ? all.filter { !isEmptyPoint($0) } : all
         try transform(&cs)
         var i = 0
-        return s.mapCoordinates { _ in defer { i += 1 }; return cs[i] }
+        return s.mapCoordinates { c in
+            if isEmptyPoint(c) { return c }
+            defer { i += 1 }
+            return cs[i]
+        }
     }
 
     private func failure(index: Int, _ c: Coordinate) -> InputError {

@@ -15,6 +15,8 @@ enum Fixtures {
         .point(Coordinate(529026.4536021, -3380536.174129)),
         .multiPoint([Coordinate(1, 2), Coordinate(3.25, -4.5e20)]),
         .multiPoint([]),
+        .point(Coordinate(.nan, .nan)),
+        .multiPoint([Coordinate(1, 2), Coordinate(.nan, .nan)]),
         .lineString(Polyline([Coordinate(0, 0), Coordinate(1.5, 2.25), Coordinate(1e-7, 123456789.123)])),
         .lineString(Polyline([])),
         .multiLineString([Polyline([Coordinate(0, 0), Coordinate(1, 1)]),

@@ -56,6 +56,13 @@ import Testing
         #expect(abs(m.polygons[0].area - 1.063e6) < 0.01e6, "\(m.polygons[0].area)")
     }
 
+    @Test func emptyPointsStayEmpty() throws {
+        let t = try CoordinateTransformer.cached(from: .wgs84, to: .epsg(4547))
+        guard case .multiPoint(let cs) = try t.transform(.multiPoint([Coordinate(.nan, .nan), Self.tower])) else { Issue.record(); return }
+        #expect(cs[0].x.isNaN && cs[0].y.isNaN)
+        #expect(try cs[1] == t.transform(Self.tower))
+    }
+
     @Test func unknownEPSGCode() {
         let e = #expect(throws: InputError.self) { try CoordinateTransformer(from: .wgs84, to: .epsg(99999)) }
         #expect(e?.code == .unknownCRS)
