@@ -65,11 +65,12 @@ let package = Package(
         .executableTarget(name: "ctbench", dependencies: ["Geometry", "SpatialIndex", "CGEOS"],
                           path: "Benchmarks/ctbench"),
 
+        .target(name: "TestSupport", dependencies: ["CityModel", "Geometry"], path: "Tests/TestSupport"),
         .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),
         .testTarget(name: "SpatialIndexTests", dependencies: ["SpatialIndex", "Geometry"]),
-        .testTarget(name: "CityModelTests", dependencies: ["CityModel", "Geometry"]),
-        .testTarget(name: "CityIOTests", dependencies: ["CityIO", "CityModel", "Geometry"]),
+        .testTarget(name: "CityModelTests", dependencies: ["CityModel", "Geometry", "TestSupport"]),
+        .testTarget(name: "CityIOTests", dependencies: ["CityIO", "CityModel", "Geometry", "TestSupport", "CSpatiaLite"]),
         .testTarget(name: "SimCoreTests", dependencies: ["SimCore"]),
-        .testTarget(name: "CLITests", dependencies: ["citytwin"]),
+        .testTarget(name: "CLITests", dependencies: ["citytwin", "CityIO", "CityModel", "TestSupport"]),
     ]
 )
