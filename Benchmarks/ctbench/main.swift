@@ -1,2 +1,25 @@
+// ctbench: side-by-side benchmarks of CityTwin against reference engines.
+//
+//     ctbench NAME [options]
+//
+// Each benchmark prints exactly one JSON object on stdout; progress goes to stderr.
 import Foundation
-print("{}")
+
+/// The benchmarks, by the name given on the command line.
+let benchmarks: [(name: String, run: ([String]) throws -> JSON)] = [
+    ("spatial-index", SpatialIndexBenchmark.run),
+]
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+guard let name = arguments.first, let benchmark = benchmarks.first(where: { $0.name == name }) else {
+    let known = benchmarks.map(\.name).joined(separator: ", ")
+    printError("usage: ctbench NAME [options]; known names: \(known)")
+    exit(2)
+}
+do {
+    let result = try benchmark.run(Array(arguments.dropFirst()))
+    print(result.rendered)
+} catch {
+    printError("ctbench \(name): \(error)")
+    exit(1)
+}

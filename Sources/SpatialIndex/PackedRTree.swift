@@ -33,6 +33,10 @@ public struct PackedRTree: Sendable {
     /// The node size used when none is given: 16 entries per node.
     public static let defaultNodeSize = 16
 
+    /// The largest node size: 64, so that the test results of one node's children fit in one
+    /// 64-bit mask.
+    public static let maximumNodeSize = 64
+
     /// The number of items (boxes) in the tree.
     public let count: Int
 
@@ -42,23 +46,12 @@ public struct PackedRTree: Sendable {
     /// The smallest box that contains every item; ``BBox/empty`` for an empty tree.
     public let bounds: BBox
 
-    /// Node boxes, all levels contiguous, leaves (the sorted items) first. Four runs of
-    /// `nodeCount` values each: `minX` at offset 0, `minY` at `nodeCount`, `maxX` at
-    /// `2 · nodeCount`, `maxY` at `3 · nodeCount`.
-    @usableFromInline let coordinates: [Double]
-
-    /// The total number of entries over all levels (items plus internal nodes).
-    @usableFromInline let nodeCount: Int
-
-    /// The item id of each leaf entry, in Hilbert order (`count` values).
-    @usableFromInline let ids: [Int32]
-
-    /// Level `l` occupies entries `levelStarts[l] ..< levelStarts[l + 1]`; level 0 holds the items,
-    /// the last level holds the root. Empty for an empty tree.
-    @usableFromInline let levelStarts: [Int]
+    /// The node boxes, the leaf ids and the level table (see ``_PackedRTreeStorage``). Shared by
+    /// copies; never changed after the build.
+    @usableFromInline let storage: _PackedRTreeStorage
 
     /// The number of levels, the item level included (0 for an empty tree, at least 2 otherwise).
-    @inlinable public var levelCount: Int { Swift.max(levelStarts.count - 1, 0) }
+    @inlinable public var levelCount: Int { storage.levelCount }
 
     /// The tree holds no items.
     @inlinable public var isEmpty: Bool { count == 0 }
@@ -71,24 +64,32 @@ public struct PackedRTree: Sendable {
     /// - Parameters:
     ///   - boxes: the item boxes, in CRS units. Zero-width and zero-height boxes (points, segments)
     ///     are allowed.
-    ///   - nodeSize: the maximum number of children per node, `2...65_535`.
+    ///   - nodeSize: the maximum number of children per node, `2...64` (``maximumNodeSize``).
     /// - Throws: ``InputError`` with code ``ErrorCode/badValue`` if a box has a non-finite
     ///   coordinate or has `min > max` on an axis (the message names the item index), if
     ///   `nodeSize` is out of range, or if there are more than `Int32.max` boxes.
     public init(_ boxes: [BBox], nodeSize: Int = PackedRTree.defaultNodeSize) throws(InputError) {
-        guard (2...65_535).contains(nodeSize) else {
-            throw InputError(.badValue, "R-tree node size \(nodeSize) is outside 2...65535")
+        guard (2...Self.maximumNodeSize).contains(nodeSize) else {
+            throw InputError(.badValue, "R-tree node size \(nodeSize) is outside 2...\(Self.maximumNodeSize)")
         }
         guard boxes.count <= Int(Int32.max) else {
             throw InputError(.badValue, "R-tree holds at most \(Int32.max) items, got \(boxes.count)")
         }
-        let built = try PackedRTreeBuilder.build(boxes, nodeSize: nodeSize)
+        let (bounds, storage) = try PackedRTreeBuilder.build(boxes, nodeSize: nodeSize)
         self.count = boxes.count
         self.nodeSize = nodeSize
-        self.bounds = built.bounds
-        self.coordinates = built.coordinates
-        self.nodeCount = built.nodeCount
-        self.ids = built.ids
-        self.levelStarts = built.levelStarts
+        self.bounds = bounds
+        self.storage = storage
     }
+
+    /// The box of entry `i` (any level). For tests and diagnostics.
+    func _nodeBox(_ i: Int) -> BBox {
+        BBox(minX: storage.minX[i], minY: storage.minY[i], maxX: storage.maxX[i], maxY: storage.maxY[i])
+    }
+
+    /// The item id of leaf entry `i`. For tests and diagnostics.
+    func _leafID(_ i: Int) -> Int { Int(storage.ids[i]) }
+
+    /// `levelStarts[l]` for `l` in `0...levelCount`. For tests and diagnostics.
+    var _levelStarts: [Int] { (0..<(levelCount == 0 ? 0 : levelCount + 1)).map { storage.levelStarts[$0] } }
 }

@@ -3,20 +3,10 @@ import Geometry
 /// Bulk loading of ``PackedRTree``: validation, Hilbert keys, a radix sort on the keys, then the
 /// levels bottom-up.
 enum PackedRTreeBuilder {
-    /// The arrays of a built tree (see the stored properties of ``PackedRTree``).
-    struct Result {
-        var bounds: BBox
-        var coordinates: [Double]
-        var nodeCount: Int
-        var ids: [Int32]
-        var levelStarts: [Int]
-    }
-
-    static func build(_ boxes: [BBox], nodeSize: Int) throws(InputError) -> Result {
+    /// Validates the boxes and builds the tree: its bounds and its filled storage.
+    static func build(_ boxes: [BBox], nodeSize: Int) throws(InputError) -> (BBox, _PackedRTreeStorage) {
         let n = boxes.count
-        guard n > 0 else {
-            return Result(bounds: .empty, coordinates: [], nodeCount: 0, ids: [], levelStarts: [])
-        }
+        guard n > 0 else { return (.empty, _PackedRTreeStorage(levelStarts: [], originX: 0, originY: 0)) }
         let bounds = try validatedBounds(boxes)
 
         // Level sizes: n items, then ceil(size / nodeSize) nodes per level up to a single root.
@@ -27,54 +17,48 @@ enum PackedRTreeBuilder {
             levelSize = (levelSize + nodeSize - 1) / nodeSize
             levelStarts.append(levelStarts[levelStarts.count - 1] + levelSize)
         } while levelSize > 1
-        let nodeCount = levelStarts[levelStarts.count - 1]
 
         let order = hilbertOrder(boxes, bounds: bounds)
-
-        var ids = [Int32](repeating: 0, count: n)
-        var coordinates = [Double](repeating: 0, count: 4 * nodeCount)
+        let storage = _PackedRTreeStorage(levelStarts: levelStarts, originX: 0.5 * bounds.minX + 0.5 * bounds.maxX,
+                                          originY: 0.5 * bounds.minY + 0.5 * bounds.maxY)
+        let minX = storage.minX, minY = storage.minY, maxX = storage.maxX, maxY = storage.maxY
+        let ids = storage.ids
         order.withUnsafeBufferPointer { order in
             boxes.withUnsafeBufferPointer { src in
-                ids.withUnsafeMutableBufferPointer { ids in
-                    coordinates.withUnsafeMutableBufferPointer { c in
-                        let c = c.baseAddress!
-                        let minX = c, minY = c + nodeCount, maxX = c + 2 * nodeCount, maxY = c + 3 * nodeCount
-                        // Level 0: the items in Hilbert order (a gather from the input).
-                        var i = 0
-                        while i < n {
-                            let id = Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: order[i]))
-                            let b = src[id]
-                            minX[i] = b.minX; minY[i] = b.minY; maxX[i] = b.maxX; maxY[i] = b.maxY
-                            ids[i] = Int32(truncatingIfNeeded: id)
-                            i &+= 1
-                        }
-                        // Upper levels: each node is the union of its (up to) nodeSize children.
-                        var level = 1
-                        while level < levelStarts.count - 1 {
-                            let childStart = levelStarts[level - 1], childEnd = levelStarts[level]
-                            var node = levelStarts[level]
-                            var child = childStart
-                            while child < childEnd {
-                                let end = Swift.min(child &+ nodeSize, childEnd)
-                                var x0 = minX[child], y0 = minY[child], x1 = maxX[child], y1 = maxY[child]
-                                var k = child &+ 1
-                                while k < end {
-                                    x0 = Swift.min(x0, minX[k]); y0 = Swift.min(y0, minY[k])
-                                    x1 = Swift.max(x1, maxX[k]); y1 = Swift.max(y1, maxY[k])
-                                    k &+= 1
-                                }
-                                minX[node] = x0; minY[node] = y0; maxX[node] = x1; maxY[node] = y1
-                                node &+= 1
-                                child = end
-                            }
-                            level &+= 1
-                        }
-                    }
+                // Level 0: the items in Hilbert order (a gather from the input).
+                var i = 0
+                while i < n {
+                    let id = Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: order[i]))
+                    let b = src[id]
+                    minX[i] = b.minX; minY[i] = b.minY; maxX[i] = b.maxX; maxY[i] = b.maxY
+                    ids[i] = Int32(truncatingIfNeeded: id)
+                    i &+= 1
                 }
             }
         }
-        return Result(bounds: bounds, coordinates: coordinates, nodeCount: nodeCount, ids: ids,
-                      levelStarts: levelStarts)
+        // Upper levels: each node is the union of its (up to) nodeSize children.
+        var level = 1
+        while level < levelStarts.count - 1 {
+            let childStart = levelStarts[level - 1], childEnd = levelStarts[level]
+            var node = levelStarts[level]
+            var child = childStart
+            while child < childEnd {
+                let end = Swift.min(child &+ nodeSize, childEnd)
+                var x0 = minX[child], y0 = minY[child], x1 = maxX[child], y1 = maxY[child]
+                var k = child &+ 1
+                while k < end {
+                    x0 = Swift.min(x0, minX[k]); y0 = Swift.min(y0, minY[k])
+                    x1 = Swift.max(x1, maxX[k]); y1 = Swift.max(y1, maxY[k])
+                    k &+= 1
+                }
+                minX[node] = x0; minY[node] = y0; maxX[node] = x1; maxY[node] = y1
+                node &+= 1
+                child = end
+            }
+            level &+= 1
+        }
+        storage.fillFloatRuns()
+        return (bounds, storage)
     }
 
     /// The union of all boxes, after checking that every coordinate is finite and no box is inverted.

@@ -28,46 +28,40 @@ extension PackedRTree {
         guard k > 0, count > 0, point.isFinite, maxDistance >= 0 else { return [] }
         let maxDistance2 = maxDistance * maxDistance
         let px = point.x, py = point.y
-        let ns = nodeSize, nc = nodeCount
+        let ns = nodeSize
         var result: [Int] = []
         result.reserveCapacity(Swift.min(k, count))
         var heap = DistanceHeap()
-        coordinates.withUnsafeBufferPointer { cb in
-            ids.withUnsafeBufferPointer { ids in
-                levelStarts.withUnsafeBufferPointer { ls in
-                    let c = cb.baseAddress!
-                    let minX = c, minY = c + nc, maxX = c + 2 &* nc, maxY = c + 3 &* nc
-                    @inline(__always) func distance2(_ i: Int) -> Double {
-                        let dx = Swift.max(minX[i] - px, 0, px - maxX[i])
-                        let dy = Swift.max(minY[i] - py, 0, py - maxY[i])
-                        return dx * dx + dy * dy
-                    }
-                    let levels = ls.count &- 1
-                    heap.push(distance2(nc &- 1), tag: ~((nc &- 1) &<< 6 | (levels &- 1)))
-                    while let (d, tag) = heap.pop() {
-                        if d > maxDistance2 { break }
-                        if tag >= 0 {
-                            result.append(tag)
-                            if result.count == k { break }
-                            continue
-                        }
-                        let entry = ~tag
-                        let level = entry & 63, position = entry &>> 6
-                        let first = ls[level &- 1] &+ (position &- ls[level]) &* ns
-                        let end = Swift.min(first &+ ns, ls[level])
-                        var i = first
-                        while i < end {
-                            let di = distance2(i)
-                            if di <= maxDistance2 {
-                                let t = level == 1 ? Int(truncatingIfNeeded: ids[i]) : ~(i &<< 6 | (level &- 1))
-                                heap.push(di, tag: t)
-                            }
-                            i &+= 1
-                        }
-                    }
+        let t = storage
+        let ls = t.levelStarts
+        @inline(__always) func distance2(_ i: Int) -> Double {
+            let dx = Swift.max(t.minX[i] - px, 0, px - t.maxX[i])
+            let dy = Swift.max(t.minY[i] - py, 0, py - t.maxY[i])
+            return dx * dx + dy * dy
+        }
+        let levels = t.levelCount, root = ls[levels] &- 1
+        heap.push(distance2(root), tag: ~(root &<< 6 | (levels &- 1)))
+        while let (d, tag) = heap.pop() {
+            if d > maxDistance2 { break }
+            if tag >= 0 {
+                result.append(tag)
+                if result.count == k { break }
+                continue
+            }
+            let entry = ~tag
+            let level = entry & 63, position = entry &>> 6
+            let first = ls[level &- 1] &+ (position &- ls[level]) &* ns
+            let end = Swift.min(first &+ ns, ls[level])
+            var i = first
+            while i < end {
+                let di = distance2(i)
+                if di <= maxDistance2 {
+                    heap.push(di, tag: level == 1 ? Int(truncatingIfNeeded: t.ids[i]) : ~(i &<< 6 | (level &- 1)))
                 }
+                i &+= 1
             }
         }
+        withExtendedLifetime(t) {}
         return result
     }
 }
