@@ -43,14 +43,14 @@ final class _PackedRTreeStorage: @unchecked Sendable {
     @usableFromInline let nodeSize: Int
     private let block: UnsafeMutableRawPointer
 
-    /// Allocates (zero-filled) storage for a tree with these level starts (`[0, n, …, nodeCount]`,
+    /// Allocates storage for a tree with these level starts (`[0, n, …, nodeCount]`,
     /// or `[]` for an empty tree), node size and `Float` origin.
     init(levelStarts starts: [Int], nodeSize: Int, originX: Double, originY: Double) {
         let nodeCount = starts.last ?? 0
         let itemCount = starts.count > 1 ? starts[1] : 0
         func round64(_ bytes: Int) -> Int { (bytes + 63) / 64 * 64 }
         let doubleStride = round64(8 * (nodeCount + 4)) / 8
-        let floatStride = round64(4 * (nodeCount + 4)) / 4
+        let floatStride = round64(4 * (nodeCount + 16)) / 4
         let idOffset = 32 * doubleStride + 16 * floatStride
         let levelOffset = idOffset + round64(4 * (itemCount + 4))
         var bytes = levelOffset + 8 * starts.count
@@ -61,12 +61,19 @@ final class _PackedRTreeStorage: @unchecked Sendable {
         #if canImport(Glibc)
         if huge { _ = madvise(block, bytes, MADV_HUGEPAGE) }
         #endif
-        block.initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
+        // The builder writes every entry; only the slack after each run is zeroed here.
         let d = block.bindMemory(to: Double.self, capacity: 4 * doubleStride)
         minX = d; minY = d + doubleStride; maxX = d + 2 * doubleStride; maxY = d + 3 * doubleStride
+        for run in [minX, minY, maxX, maxY] {
+            (run + nodeCount).initialize(repeating: 0, count: doubleStride - nodeCount)
+        }
         let f = (block + 32 * doubleStride).bindMemory(to: Float.self, capacity: 4 * floatStride)
         fMinX = f; fMinY = f + floatStride; fMaxX = f + 2 * floatStride; fMaxY = f + 3 * floatStride
+        for run in [fMinX, fMinY, fMaxX, fMaxY] {
+            (run + nodeCount).initialize(repeating: 0, count: floatStride - nodeCount)
+        }
         ids = (block + idOffset).bindMemory(to: Int32.self, capacity: itemCount + 4)
+        (ids + itemCount).initialize(repeating: 0, count: 4)
         levelStarts = (block + levelOffset).bindMemory(to: Int.self, capacity: starts.count)
         for (l, start) in starts.enumerated() { levelStarts[l] = start }
         self.originX = originX

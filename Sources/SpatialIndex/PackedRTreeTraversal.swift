@@ -1,5 +1,8 @@
 import CPrefetch
 import Geometry
+#if arch(x86_64)
+import _Builtin_intrinsics.intel
+#endif
 
 // The traversal behind PackedRTree's box and radius queries, and the query shapes it tests.
 
@@ -58,15 +61,16 @@ extension PackedRTree {
             var maybe: UInt64 = 0, covered: UInt64 = 0
             var k = first
             while k < end {
-                let left = end &- k
-                let lanes: UInt64 = left >= 4 ? 15 : (1 &<< UInt64(truncatingIfNeeded: left)) &- 1
                 let shift = UInt64(truncatingIfNeeded: k &- first)
                 let t = shape.testNodes(k)
-                maybe |= (t.maybe & lanes) &<< shift
-                covered |= (t.covered & lanes) &<< shift
-                k &+= 4
+                maybe |= t.maybe &<< shift
+                covered |= t.covered &<< shift
+                k &+= Shape.nodeLanes
             }
-            return (first, maybe, covered & maybe)
+            let count = end &- first
+            let lanes: UInt64 = count == 64 ? ~0 : (1 &<< UInt64(truncatingIfNeeded: count)) &- 1
+            maybe &= lanes
+            return (first, maybe, covered & lanes)
         }
 
         /// Visits the items at positions `first ..< end`.
@@ -130,6 +134,16 @@ extension PackedRTree {
             }
         }
 
+        /// For the level-2 nodes `first + j` (set bits `j` of `bits`), starts loading the boxes of
+        /// their children, which ``children(_:_:)`` will test when the traversal reaches them.
+        @inline(__always) func prefetchChildren(_ first: Int, _ bits: UInt64) {
+            var bits = bits
+            while bits != 0 {
+                shape.prefetchNodes(ls[1] &+ (first &+ bits.trailingZeroBitCount &- ls[2]) &* ns, ns)
+                bits &= bits &- 1
+            }
+        }
+
         /// Reports every item below node `p` on `level`.
         @inline(__always) func reportAll(_ p: Int, _ level: Int) {
             flush()
@@ -159,6 +173,7 @@ extension PackedRTree {
         // frames[3l ..< 3l + 3]: first child, children still to visit, and children surely
         // covered, of the node being expanded on level l + 1 (its children are on level l).
         var level = rootLevel &- 1
+        if level == 2 { prefetchChildren(rootChildren.first, rootChildren.maybe & ~rootChildren.covered) }
         frames[3 &* level] = UInt64(truncatingIfNeeded: rootChildren.first)
         frames[3 &* level &+ 1] = rootChildren.maybe
         frames[3 &* level &+ 2] = rootChildren.covered
@@ -181,6 +196,7 @@ extension PackedRTree {
                 enqueue(c.first, c.maybe, c.covered)
             } else {
                 level &-= 1
+                if level == 2 { prefetchChildren(c.first, c.maybe & ~c.covered) }
                 frames[3 &* level] = UInt64(truncatingIfNeeded: c.first)
                 frames[3 &* level &+ 1] = c.maybe
                 frames[3 &* level &+ 2] = c.covered
@@ -193,12 +209,18 @@ extension PackedRTree {
 /// A query region for ``PackedRTree``'s traversal, bound to one tree's storage.
 @usableFromInline
 protocol _QueryShape {
-    /// How many items ``testItems(_:)`` tests at once (a divisor of 64).
+    /// How many items ``testItems(_:)`` tests at once, and how many nodes ``testNodes(_:)``
+    /// (divisors of 64).
     static var leafLanes: Int { get }
-    /// For the node entries `k ..< k + 4` on level 1 or above (bits 0–3): which the shape may
-    /// accept (a superset of the exact answer), and which it surely covers (every box inside
-    /// them is accepted). Lanes past the end of a level are masked off by the caller.
+    static var nodeLanes: Int { get }
+    /// For the node entries `k ..< k + nodeLanes` on level 1 or above (one bit each): which the
+    /// shape may accept (a superset of the exact answer), and which it surely covers (every box
+    /// inside them is accepted). Lanes past the end of a node's children are masked off by the
+    /// caller.
     func testNodes(_ k: Int) -> (maybe: UInt64, covered: UInt64)
+    /// Starts loading what ``testNodes(_:)`` will read for the `count` node entries from
+    /// `first` on (a hint).
+    func prefetchNodes(_ first: Int, _ count: Int)
     /// The shape covers node entry `i` (exact; used for the root).
     func covers(_ i: Int) -> Bool
     /// Starts loading what ``testItems(_:)`` will read for the `count` items from position
@@ -211,25 +233,55 @@ protocol _QueryShape {
     func exact(_ i: Int) -> Bool
 }
 
+// Lane masks as bits: one `movmskps`/`movmskpd` on x86-64, portable SIMD code elsewhere.
+
 /// Bits 0–3 set where the lanes of `m` are true.
 @inlinable @inline(__always)
 func _bits(_ m: SIMDMask<SIMD4<Int32>>) -> UInt64 {
+    #if arch(x86_64)
+    return UInt64(truncatingIfNeeded: _mm_movemask_ps(unsafeBitCast(m, to: SIMD4<Float>.self)))
+    #else
     let v = unsafeBitCast(m, to: SIMD4<Int32>.self) & SIMD4<Int32>(1, 2, 4, 8)
     return UInt64(truncatingIfNeeded: v[0] | v[1] | v[2] | v[3])
+    #endif
 }
 
+/// Bits 0–3 set where the lanes of `m` are true.
 @inlinable @inline(__always)
 func _bits(_ m: SIMDMask<SIMD4<Int64>>) -> UInt64 {
+    #if arch(x86_64)
+    let d = unsafeBitCast(m, to: SIMD4<Double>.self)
+    return UInt64(truncatingIfNeeded: _mm_movemask_pd(d.lowHalf) | _mm_movemask_pd(d.highHalf) &<< 2)
+    #else
     let v = unsafeBitCast(m, to: SIMD4<Int64>.self) & SIMD4<Int64>(1, 2, 4, 8)
     return UInt64(truncatingIfNeeded: v[0] | v[1] | v[2] | v[3])
+    #endif
 }
 
 /// Bits 0–7 set where the lanes of `m` are true.
 @inlinable @inline(__always)
 func _bits(_ m: SIMDMask<SIMD8<Int32>>) -> UInt64 {
+    #if arch(x86_64)
+    let f = unsafeBitCast(m, to: SIMD8<Float>.self)
+    return UInt64(truncatingIfNeeded: _mm_movemask_ps(f.lowHalf) | _mm_movemask_ps(f.highHalf) &<< 4)
+    #else
     let v = unsafeBitCast(m, to: SIMD8<Int32>.self) & SIMD8<Int32>(1, 2, 4, 8, 16, 32, 64, 128)
     let h = v.lowHalf | v.highHalf
     return UInt64(truncatingIfNeeded: h[0] | h[1] | h[2] | h[3])
+    #endif
+}
+
+/// Bits 0–15 set where the lanes of `m` are true.
+@inlinable @inline(__always)
+func _bits(_ m: SIMDMask<SIMD16<Int32>>) -> UInt64 {
+    let v = unsafeBitCast(m, to: SIMD16<Int32>.self)
+    return _bits(unsafeBitCast(v.lowHalf, to: SIMDMask<SIMD8<Int32>>.self))
+        | _bits(unsafeBitCast(v.highHalf, to: SIMDMask<SIMD8<Int32>>.self)) &<< 8
+}
+
+@inlinable @inline(__always)
+func _load16<T: SIMDScalar>(_ p: UnsafeMutablePointer<T>, _ k: Int) -> SIMD16<T> {
+    UnsafeRawPointer(p + k).loadUnaligned(as: SIMD16<T>.self)
 }
 
 @inlinable @inline(__always)
@@ -271,12 +323,13 @@ struct _BoxShape: _QueryShape {
     }
 
     @inlinable static var leafLanes: Int { 8 }
+    @inlinable static var nodeLanes: Int { 8 }
 
     @inlinable @inline(__always)
     func testNodes(_ k: Int) -> (maybe: UInt64, covered: UInt64) {
-        let x0 = _load4(fMinX, k), y0 = _load4(fMinY, k), x1 = _load4(fMaxX, k), y1 = _load4(fMaxY, k)
-        let qx0 = SIMD4(repeating: fx0), qy0 = SIMD4(repeating: fy0)
-        let qx1 = SIMD4(repeating: fx1), qy1 = SIMD4(repeating: fy1)
+        let x0 = _load8(fMinX, k), y0 = _load8(fMinY, k), x1 = _load8(fMaxX, k), y1 = _load8(fMaxY, k)
+        let qx0 = SIMD8(repeating: fx0), qy0 = SIMD8(repeating: fy0)
+        let qx1 = SIMD8(repeating: fx1), qy1 = SIMD8(repeating: fy1)
         let maybe = (x0 .<= qx1) .& (qx0 .<= x1) .& (y0 .<= qy1) .& (qy0 .<= y1)
         let covered = (qx0 .< x0) .& (x1 .< qx1) .& (qy0 .< y0) .& (y1 .< qy1)
         return (_bits(maybe), _bits(covered))
@@ -296,6 +349,9 @@ struct _BoxShape: _QueryShape {
             k &+= 16
         }
     }
+
+    @inlinable @inline(__always)
+    func prefetchNodes(_ first: Int, _ count: Int) { prefetchItems(first, count) }
 
     @inlinable @inline(__always)
     func testItems(_ k: Int) -> (maybe: UInt64, sure: UInt64) {
@@ -327,6 +383,7 @@ struct _DiscShape: _QueryShape {
     }
 
     @inlinable static var leafLanes: Int { 4 }
+    @inlinable static var nodeLanes: Int { 4 }
 
     /// Lanes whose box comes within the radius of the point, and lanes whose farthest corner
     /// does.
@@ -371,6 +428,9 @@ struct _DiscShape: _QueryShape {
             k &+= 8
         }
     }
+
+    @inlinable @inline(__always)
+    func prefetchNodes(_ first: Int, _ count: Int) { prefetchItems(first, count) }
 
     @inlinable @inline(__always)
     func testItems(_ k: Int) -> (maybe: UInt64, sure: UInt64) {
