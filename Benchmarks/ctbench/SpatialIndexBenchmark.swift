@@ -137,6 +137,7 @@ enum SpatialIndexBenchmark {
             ("params", .object([
                 ("n", .integer(n)),
                 ("queries", .integer(queryCount)),
+                ("node_size", .integer(nodeSize)),
                 ("seed", .integer(seed)),
                 ("repetitions", .integer(repetitions)),
                 ("statistic", .string("best of repetitions (engines alternate); *_s on ContinuousClock (monotonic wall time), *_cpu_s on CLOCK_THREAD_CPUTIME_ID")),
