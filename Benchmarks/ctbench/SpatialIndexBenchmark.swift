@@ -148,7 +148,7 @@ enum SpatialIndexBenchmark {
                 ("radius_m", .number(radius)),
                 ("knn_k", .integer(k)),
                 ("radius_and_knn_points", .integer(queryCount)),
-                ("timed_build_ours", .string("PackedRTree(boxes) from an in-memory [BBox]: validation, Hilbert keys, radix sort, packing")),
+                ("timed_build_ours", .string("PackedRTree(boxes) from an in-memory [BBox]: validation, Hilbert keys, radix sort, packing of all levels, Float filter copies")),
                 ("timed_build_reference", .string("GEOSSTRtree_create_r + GEOSSTRtree_insert_r of every box (rectangles made by GEOSGeom_createRectangle_r before timing) + the first query, which builds the tree")),
                 ("timed_query", .string("all query boxes; each hit counted and its id summed in a Swift closure (ours) or a C callback (GEOS); GEOS query rectangles made before timing")),
                 ("cores", .integer(ProcessInfo.processInfo.activeProcessorCount)),
