@@ -7,17 +7,19 @@ import Glibc
 /// - the node boxes of all levels as four runs of `Double` (`minX`, `minY`, `maxX`, `maxY`),
 ///   `nodeCount` values each, leaves (the items in Hilbert order) first, then each level up to
 ///   the root. These are the exact boxes;
-/// - the same boxes as four runs of `Float` (`fMinX` …), relative to `origin` and rounded
-///   outwards (minima down, maxima up), so a `Float` box always contains the exact box. Box
-///   queries test on these (half the memory traffic, four boxes per SSE compare);
+/// - the same boxes as four runs of `Float` (`fMinX` …), relative to `origin` (the centre of the
+///   bounds) and rounded outwards (minima down, maxima up), so a `Float` box always contains the
+///   exact box. Box queries test on these (half the memory traffic, four boxes per SSE compare);
 /// - the item id of each leaf entry (`Int32`);
 /// - the level table: level `l` occupies entries `levelStarts[l] ..< levelStarts[l + 1]`.
 ///
-/// The filter is conservative and directed: a strict `Float` comparison proves the exact one, and only a tie (a box within rounding of the query's edge) sends the
-/// query to the exact `Double` box. Every run starts on a 64-byte boundary and has slack after
-/// it, so SIMD loads may run past a level's end (the extra lanes are masked off). Blocks of
-/// 4 MiB or more are aligned to 2 MiB and marked for transparent huge pages on Linux, which
-/// saves page walks on random queries.
+/// The filter is conservative and directed: a strict `Float` comparison proves the exact one,
+/// and only a tie (a box within rounding of the query's edge) sends the query to the exact
+/// `Double` box. Every run starts on a 64-byte boundary (with node size 16, a leaf node's
+/// children fill exactly one cache line of each `Float` run) and has slack after it (4 values
+/// for `Double`, 16 for `Float`), so SIMD loads may run past a level's end; the extra lanes are
+/// masked off. Blocks of 4 MiB or more are aligned to 2 MiB and marked for transparent huge
+/// pages on Linux, which saves page walks on random queries.
 ///
 /// These are flat arrays, owned by a class only so that the block is freed with the last tree
 /// that shares it. The builder fills the block before the storage is published and nothing

@@ -12,8 +12,9 @@ extension PackedRTree {
     ///
     /// - **Stack.** One frame per level: the first child of the node being expanded, a bit mask
     ///   (nodeSize ≤ 64) of its children still to visit, and a bit mask of those the shape
-    ///   surely covers. A node's children are tested four at a time (SIMD lanes; lanes past its
-    ///   last child read slack or the next node and are masked off) when the node is entered.
+    ///   surely covers. A node's children are tested four or eight at a time (SIMD lanes; lanes
+    ///   past its last child read slack or the next node and are masked off) when the node is
+    ///   entered.
     ///   Frames and batch fit in 1 KiB, which `withUnsafeTemporaryAllocation` keeps on the call
     ///   stack (it uses the heap above 1 KiB on Linux), so a query never allocates.
     /// - **Covered nodes.** A node that the shape surely covers (lies wholly inside the query)
@@ -89,12 +90,14 @@ extension PackedRTree {
                 if entry & coveredFlag != 0 {
                     visitRun(first, first &+ size)
                 } else {
+                    let items: UInt64 = size == 64 ? ~0 : (1 &<< UInt64(truncatingIfNeeded: size)) &- 1
                     var hits: UInt64 = 0
                     var chunk = 0
                     while chunk < size {
                         let k = first &+ chunk
                         var (bits, sure) = shape.testItems(k)
-                        let open = bits & ~sure
+                        // Lanes past the leaf node's last item are never settled (or reported).
+                        let open = bits & ~sure & (items &>> UInt64(truncatingIfNeeded: chunk))
                         if open != 0 {
                             // Within rounding of the query's edge: settle with the exact test.
                             for lane in 0..<Shape.leafLanes
@@ -105,7 +108,7 @@ extension PackedRTree {
                         hits |= bits &<< UInt64(truncatingIfNeeded: chunk)
                         chunk &+= Shape.leafLanes
                     }
-                    hits &= size == 64 ? ~0 : (1 &<< UInt64(truncatingIfNeeded: size)) &- 1
+                    hits &= items
                     while hits != 0 {
                         visit(Int(truncatingIfNeeded: ids[first &+ hits.trailingZeroBitCount]))
                         hits &= hits &- 1
