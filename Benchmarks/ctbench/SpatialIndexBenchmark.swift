@@ -2,7 +2,8 @@ import Foundation
 import Geometry
 import SpatialIndex
 
-/// `ctbench spatial-index [--n 1000000] [--queries 100000] [--seed 42] [--repetitions 3] [--node-size 16]`
+/// `ctbench spatial-index [--n 1000000] [--queries 100000] [--seed 42] [--repetitions 3] [--node-size 16]
+///  [--extent-km 100]`
 ///
 /// Builds our PackedRTree and a GEOS STRtree on the same seeded boxes (a city-scale extent of
 /// 100 km × 100 km with boxes of 1–100 m, like building footprints and road segments) and runs
