@@ -27,10 +27,12 @@ let package = Package(
         .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
         .systemLibrary(name: "CPROJ", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
         .systemLibrary(name: "CSpatiaLite", pkgConfig: "spatialite", providers: [.apt(["libspatialite-dev"])]),
+        // A header-only shim for the compiler's prefetch builtin (no library).
+        .systemLibrary(name: "CPrefetch"),
 
         // Layer 0: geometry and the spatial index.
         .target(name: "Geometry", dependencies: ["CGEOS", "CPROJ"], swiftSettings: checks),
-        .target(name: "SpatialIndex", dependencies: ["Geometry"], swiftSettings: checks),
+        .target(name: "SpatialIndex", dependencies: ["Geometry", "CPrefetch"], swiftSettings: checks),
 
         // Layer 1: the city model and its readers/writers.
         .target(name: "CityModel", dependencies: ["Geometry", "SpatialIndex"], swiftSettings: checks),

@@ -2,7 +2,8 @@ import Foundation
 import Geometry
 import SpatialIndex
 
-/// `ctbench spatial-index [--n 1000000] [--queries 100000] [--seed 42] [--repetitions 3] [--node-size 16]`
+/// `ctbench spatial-index [--n 1000000] [--queries 100000] [--seed 42] [--repetitions 3] [--node-size 16]
+///  [--extent-km 100]`
 ///
 /// Builds our PackedRTree and a GEOS STRtree on the same seeded boxes (a city-scale extent of
 /// 100 km × 100 km with boxes of 1–100 m, like building footprints and road segments) and runs
@@ -137,6 +138,7 @@ enum SpatialIndexBenchmark {
             ("params", .object([
                 ("n", .integer(n)),
                 ("queries", .integer(queryCount)),
+                ("node_size", .integer(nodeSize)),
                 ("seed", .integer(seed)),
                 ("repetitions", .integer(repetitions)),
                 ("statistic", .string("best of repetitions (engines alternate); *_s on ContinuousClock (monotonic wall time), *_cpu_s on CLOCK_THREAD_CPUTIME_ID")),
@@ -147,7 +149,7 @@ enum SpatialIndexBenchmark {
                 ("radius_m", .number(radius)),
                 ("knn_k", .integer(k)),
                 ("radius_and_knn_points", .integer(queryCount)),
-                ("timed_build_ours", .string("PackedRTree(boxes) from an in-memory [BBox]: validation, Hilbert keys, radix sort, packing")),
+                ("timed_build_ours", .string("PackedRTree(boxes) from an in-memory [BBox]: validation, Hilbert keys, radix sort, packing of all levels, Float filter copies")),
                 ("timed_build_reference", .string("GEOSSTRtree_create_r + GEOSSTRtree_insert_r of every box (rectangles made by GEOSGeom_createRectangle_r before timing) + the first query, which builds the tree")),
                 ("timed_query", .string("all query boxes; each hit counted and its id summed in a Swift closure (ours) or a C callback (GEOS); GEOS query rectangles made before timing")),
                 ("cores", .integer(ProcessInfo.processInfo.activeProcessorCount)),

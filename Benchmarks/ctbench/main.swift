@@ -1,6 +1,7 @@
 // ctbench: side-by-side benchmarks of CityTwin against reference engines.
 //
-//     ctbench NAME [options]
+//     ctbench NAME [options]     run one benchmark
+//     ctbench --list             print the benchmark names, one per line
 //
 // Each benchmark prints exactly one JSON object on stdout; progress goes to stderr.
 import Foundation
@@ -11,6 +12,10 @@ let benchmarks: [(name: String, run: ([String]) throws -> JSON)] = [
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "--list" {
+    for b in benchmarks { print(b.name) }
+    exit(0)
+}
 guard let name = arguments.first, let benchmark = benchmarks.first(where: { $0.name == name }) else {
     let known = benchmarks.map(\.name).joined(separator: ", ")
     printError("usage: ctbench NAME [options]; known names: \(known)")

@@ -11,14 +11,17 @@ import Geometry
 /// Items are sorted by the Hilbert value of their box centres (16 bits per axis over the bounds
 /// of all boxes), then packed: the sorted items form level 0, every `nodeSize` consecutive entries
 /// of a level get one parent node in the next level, until one root node remains. Even a
-/// one-item tree has a root above its item. All levels are stored one after another in one
-/// structure of arrays (`minX`, `minY`, `maxX`, `maxY`, each a run of `Double`s in `coordinates`);
-/// the children of node `j` of level `l` are entries `j * nodeSize ..< (j + 1) * nodeSize` of
-/// level `l - 1`, so no child pointers are stored. Memory: about `32 · n · (1 + 1/(nodeSize − 1))`
-/// bytes for the boxes plus `4 · n` bytes for the ids.
+/// one-item tree has a root above its item. All levels are stored one after another in flat
+/// runs, a structure of arrays: `minX`, `minY`, `maxX`, `maxY` as `Double` (the exact boxes),
+/// the same as `Float` rounded outwards (a conservative filter that box queries test first), and
+/// the item ids. The children of node `j` of level `l` are entries `j · nodeSize ..< (j + 1) ·
+/// nodeSize` of level `l − 1`, so no child pointers are stored. Memory: about
+/// `(48 · (1 + 1/(nodeSize − 1)) + 4) · n` bytes, 53 MB for a million boxes.
 ///
 /// This is the Hilbert-packed R-tree of Kamel and Faloutsos, "On Packing R-trees" (CIKM 1993),
-/// laid out like Vladimir Agafonkin's flatbush.
+/// laid out like Vladimir Agafonkin's flatbush. Queries are depth-first with a fixed-size stack
+/// on the call stack; see `_traverse` in PackedRTreeTraversal.swift for how they test nodes four
+/// or eight at a time with SIMD and keep several leaf nodes' memory loads in flight.
 ///
 /// ## Queries
 ///
@@ -46,7 +49,7 @@ public struct PackedRTree: Sendable {
     /// The smallest box that contains every item; ``BBox/empty`` for an empty tree.
     public let bounds: BBox
 
-    /// The node boxes, the leaf ids and the level table (see ``_PackedRTreeStorage``). Shared by
+    /// The node boxes, the leaf ids and the level table (see `_PackedRTreeStorage`). Shared by
     /// copies; never changed after the build.
     @usableFromInline let storage: _PackedRTreeStorage
 

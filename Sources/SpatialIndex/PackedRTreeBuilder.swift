@@ -1,12 +1,14 @@
 import Geometry
 
-/// Bulk loading of ``PackedRTree``: validation, Hilbert keys, a radix sort on the keys, then the
-/// levels bottom-up.
+/// Bulk loading of ``PackedRTree``: validation, Hilbert keys, a radix sort on the keys, the
+/// levels bottom-up, then the `Float` filter copies.
 enum PackedRTreeBuilder {
     /// Validates the boxes and builds the tree: its bounds and its filled storage.
     static func build(_ boxes: [BBox], nodeSize: Int) throws(InputError) -> (BBox, _PackedRTreeStorage) {
         let n = boxes.count
-        guard n > 0 else { return (.empty, _PackedRTreeStorage(levelStarts: [], originX: 0, originY: 0)) }
+        guard n > 0 else {
+            return (.empty, _PackedRTreeStorage(levelStarts: [], nodeSize: nodeSize, originX: 0, originY: 0))
+        }
         let bounds = try validatedBounds(boxes)
 
         // Level sizes: n items, then ceil(size / nodeSize) nodes per level up to a single root.
@@ -19,7 +21,9 @@ enum PackedRTreeBuilder {
         } while levelSize > 1
 
         let order = hilbertOrder(boxes, bounds: bounds)
-        let storage = _PackedRTreeStorage(levelStarts: levelStarts, originX: 0.5 * bounds.minX + 0.5 * bounds.maxX,
+        // The Float copies are relative to the centre of the bounds (halves first: no overflow).
+        let storage = _PackedRTreeStorage(levelStarts: levelStarts, nodeSize: nodeSize,
+                                          originX: 0.5 * bounds.minX + 0.5 * bounds.maxX,
                                           originY: 0.5 * bounds.minY + 0.5 * bounds.maxY)
         let minX = storage.minX, minY = storage.minY, maxX = storage.maxX, maxY = storage.maxY
         let ids = storage.ids
@@ -57,7 +61,7 @@ enum PackedRTreeBuilder {
             }
             level &+= 1
         }
-        storage.fillFloatRuns()
+        storage.fillFilters()
         return (bounds, storage)
     }
 

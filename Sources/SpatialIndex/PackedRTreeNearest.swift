@@ -32,11 +32,14 @@ extension PackedRTree {
         var result: [Int] = []
         result.reserveCapacity(Swift.min(k, count))
         var heap = DistanceHeap()
+        heap.reserveCapacity(4 &* ns)
         let t = storage
         let ls = t.levelStarts
         @inline(__always) func distance2(_ i: Int) -> Double {
-            let dx = Swift.max(t.minX[i] - px, 0, px - t.maxX[i])
-            let dy = Swift.max(t.minY[i] - py, 0, py - t.maxY[i])
+            // At most one of the two gaps per axis is positive (min <= max).
+            let ax = t.minX[i] - px, bx = px - t.maxX[i], ay = t.minY[i] - py, by = py - t.maxY[i]
+            let gx = ax > bx ? ax : bx, gy = ay > by ? ay : by
+            let dx = gx > 0 ? gx : 0, dy = gy > 0 ? gy : 0
             return dx * dx + dy * dy
         }
         let levels = t.levelCount, root = ls[levels] &- 1
@@ -66,51 +69,58 @@ extension PackedRTree {
     }
 }
 
-/// A binary min-heap of `(distance, tag)` pairs ordered lexicographically, stored as two parallel
-/// arrays.
+/// A binary min-heap of `(distance, tag)` pairs ordered lexicographically. Sifts move a hole
+/// instead of swapping.
 struct DistanceHeap {
-    private var distances: [Double] = []
-    private var tags: [Int] = []
+    private struct Entry {
+        var distance: Double
+        var tag: Int
 
-    var isEmpty: Bool { distances.isEmpty }
-
-    @inline(__always) private func less(_ i: Int, _ j: Int) -> Bool {
-        distances[i] < distances[j] || (distances[i] == distances[j] && tags[i] < tags[j])
+        @inline(__always) static func < (a: Entry, b: Entry) -> Bool {
+            a.distance < b.distance || (a.distance == b.distance && a.tag < b.tag)
+        }
     }
 
+    private var entries: [Entry] = []
+
+    var isEmpty: Bool { entries.isEmpty }
+
+    mutating func reserveCapacity(_ n: Int) { entries.reserveCapacity(n) }
+
     mutating func push(_ distance: Double, tag: Int) {
-        distances.append(distance)
-        tags.append(tag)
-        var i = distances.count - 1
-        while i > 0 {
-            let parent = (i - 1) / 2
-            guard less(i, parent) else { break }
-            distances.swapAt(i, parent)
-            tags.swapAt(i, parent)
-            i = parent
+        let new = Entry(distance: distance, tag: tag)
+        entries.append(new)
+        entries.withUnsafeMutableBufferPointer { e in
+            var i = e.count &- 1
+            while i > 0 {
+                let parent = (i &- 1) / 2
+                guard new < e[parent] else { break }
+                e[i] = e[parent]
+                i = parent
+            }
+            e[i] = new
         }
     }
 
     mutating func pop() -> (Double, Int)? {
-        guard let top = distances.first else { return nil }
-        let topTag = tags[0]
-        let last = distances.count - 1
-        distances.swapAt(0, last)
-        tags.swapAt(0, last)
-        distances.removeLast()
-        tags.removeLast()
-        var i = 0
-        let n = distances.count
-        while true {
-            let l = 2 * i + 1, r = l + 1
-            var m = i
-            if l < n && less(l, m) { m = l }
-            if r < n && less(r, m) { m = r }
-            if m == i { break }
-            distances.swapAt(i, m)
-            tags.swapAt(i, m)
-            i = m
+        guard let top = entries.first else { return nil }
+        let last = entries.removeLast()
+        if !entries.isEmpty {
+            entries.withUnsafeMutableBufferPointer { e in
+                let n = e.count
+                var i = 0
+                while true {
+                    let l = 2 &* i &+ 1
+                    if l >= n { break }
+                    let r = l &+ 1
+                    let m = r < n && e[r] < e[l] ? r : l
+                    guard e[m] < last else { break }
+                    e[i] = e[m]
+                    i = m
+                }
+                e[i] = last
+            }
         }
-        return (top, topTag)
+        return (top.distance, top.tag)
     }
 }

@@ -10,8 +10,8 @@ extension PackedRTree {
     /// reports nothing. Items come in tree (Hilbert) order, which depends only on the input boxes
     /// and the node size, so the sequence is deterministic.
     ///
-    /// Does not allocate on the heap: the traversal stack (at most `levelCount · nodeSize`
-    /// entries) lives on the call stack.
+    /// Does not allocate: the traversal's stack (one frame per level) and its batch of leaf
+    /// nodes fit in 1 KiB on the call stack.
     ///
     /// Complexity: O(nodeSize · log_nodeSize(n) + k) node tests for `k` results when the boxes
     /// are small and well spread (a node wholly inside `box` reports its items without testing

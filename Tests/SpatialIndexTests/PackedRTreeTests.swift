@@ -168,6 +168,101 @@ struct PackedRTreeTests {
         #expect((0..<5000).map(a._leafID) == (0..<5000).map(b._leafID))
     }
 
+    @Test("queries one ulp away from item edges, at projected-CRS magnitudes", arguments: [4, 16])
+    func roundingEdges(nodeSize: Int) throws {
+        // Box queries filter on Float copies of the boxes; edges within Float rounding of a
+        // query's edge must still be decided exactly.
+        var rng = SplitMix64(seed: 91)
+        let boxes = (0..<3000).map { _ -> BBox in
+            let x = 500_000 + rng.uniform(0, 2000), y = 3_300_000 + rng.uniform(0, 2000)
+            return BBox(minX: x, minY: y, maxX: x + rng.uniform(0, 5), maxY: y + rng.uniform(0, 5))
+        }
+        let tree = try PackedRTree(boxes, nodeSize: nodeSize)
+        var checked = 0
+        for i in stride(from: 0, to: boxes.count, by: 7) {
+            let b = boxes[i]
+            let w = rng.uniform(0, 300), h = rng.uniform(0, 300)
+            // Query edges on, just inside and just outside the item's edges.
+            for e in [b.minX.nextDown, b.minX, b.maxX, b.maxX.nextUp] {
+                let q1 = BBox(minX: e - w, minY: b.minY - h, maxX: e, maxY: b.maxY + h)   // ends at e
+                let q2 = BBox(minX: e, minY: b.minY - h, maxX: e + w, maxY: b.maxY + h)   // starts at e
+                for q in [q1, q2] {
+                    #expect(tree.search(q).sorted() == bruteSearch(boxes, q), "query \(q)")
+                    checked += 1
+                }
+            }
+            for e in [b.minY.nextDown, b.minY, b.maxY, b.maxY.nextUp] {
+                let q = BBox(minX: b.minX - w, minY: e, maxX: b.maxX + w, maxY: e + h)
+                #expect(tree.search(q).sorted() == bruteSearch(boxes, q), "query \(q)")
+                checked += 1
+            }
+        }
+        #expect(checked > 3000)
+    }
+
+    @Test("huge and tiny magnitudes: Float overflow and underflow in the filter")
+    func extremeMagnitudes() throws {
+        var rng = SplitMix64(seed: 92)
+        var boxes: [BBox] = [
+            BBox(minX: -1e300, minY: -1e300, maxX: 1e300, maxY: 1e300),
+            BBox(minX: 1e300, minY: 0, maxX: 1e300, maxY: 0),
+            BBox(minX: -Double.greatestFiniteMagnitude, minY: 5, maxX: -1e308, maxY: 6),
+            BBox(minX: 0, minY: 0, maxX: Double.leastNonzeroMagnitude, maxY: 1e-300),
+        ]
+        for _ in 0..<500 {
+            let x = rng.uniform(-1e40, 1e40), y = rng.uniform(-1, 1)
+            boxes.append(BBox(minX: x, minY: y, maxX: x + rng.uniform(0, 1e39), maxY: y + rng.uniform(0, 1e-30)))
+        }
+        let tree = try PackedRTree(boxes, nodeSize: 8)
+        var queries: [BBox] = [
+            BBox(minX: 1e300, minY: 0, maxX: 1e300, maxY: 0),
+            BBox(minX: -1, minY: -1, maxX: 1, maxY: 1),
+            BBox(minX: 0, minY: 0, maxX: 0, maxY: 0),
+            BBox(minX: -.infinity, minY: -.infinity, maxX: .infinity, maxY: .infinity),
+            BBox(minX: -Double.greatestFiniteMagnitude, minY: 5.5, maxX: -Double.greatestFiniteMagnitude, maxY: 5.5),
+        ]
+        for b in boxes.prefix(60) { queries.append(b) }
+        for _ in 0..<200 {
+            let x = rng.uniform(-2e40, 2e40), y = rng.uniform(-1, 1)
+            queries.append(BBox(minX: x, minY: y, maxX: x + rng.uniform(0, 3e39), maxY: y + rng.uniform(0, 1e-30)))
+        }
+        for q in queries {
+            #expect(tree.search(q).sorted() == bruteSearch(boxes, q), "query \(q)")
+        }
+        for (i, q) in queries.prefix(100).enumerated() {
+            let r = [0, 1e-30, 1, 1e39, 1e301][i % 5]
+            let c = Coordinate(q.minX / 2 + q.maxX / 2, q.minY / 2 + q.maxY / 2)
+            guard c.isFinite else { continue }      // a non-finite centre is documented to find nothing
+            #expect(tree.search(within: r, of: c).sorted() == bruteRadius(boxes, c, r), "\(c) r \(r)")
+        }
+    }
+
+    @Test("coordinates that become equal once the Float origin is subtracted")
+    func collapsedByOrigin() throws {
+        // The bounds are [-1, 3] × [-1, 3], so the origin of the Float copies is (1, 1), and
+        // coordinates within 1e-17 of 0 all become -1 after subtracting it: only the exact test
+        // can tell them apart.
+        var boxes = [BBox(minX: -1, minY: -1, maxX: -1, maxY: -1), BBox(minX: 3, minY: 3, maxX: 3, maxY: 3)]
+        for i in 0..<20 {
+            for j in 0..<20 {
+                let x = Double(i) * 1e-19, y = Double(j) * 1e-19
+                boxes.append(BBox(minX: x, minY: y, maxX: x + Double(i % 3) * 1e-19, maxY: y + Double(j % 2) * 1e-19))
+            }
+        }
+        for nodeSize in [2, 16] {
+            let tree = try PackedRTree(boxes, nodeSize: nodeSize)
+            for i in 0..<25 {
+                for j in stride(from: 0, to: 25, by: 3) {
+                    let x = Double(i) * 1e-19 - 2e-19, y = Double(j) * 1e-19 - 2e-19
+                    for (w, h) in [(0.0, 0.0), (3e-19, 2e-19), (1e-18, 5e-19)] {
+                        let q = BBox(minX: x, minY: y, maxX: x + w, maxY: y + h)
+                        #expect(tree.search(q).sorted() == bruteSearch(boxes, q), "query \(q)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test("the Hilbert key walks the first 256 × 256 block cell by cell")
     func hilbertCurve() {
         // The first 4^8 positions of an order-16 Hilbert curve fill the 256 × 256 corner block,
