@@ -41,7 +41,7 @@ public enum ModelDirectory {
             throw InputError(.unknownCRS, "model CRS '\(manifest.crs)' must be an EPSG code such as EPSG:4547", at: SourceLocation(file: manifestPath))
         }
         // Fails early, naming the manifest, if PROJ does not know the CRS.
-        do { _ = try CoordinateTransformer(from: .wgs84, to: crs) } catch let e as InputError {
+        do { _ = try CoordinateTransformer.cached(from: .wgs84, to: crs) } catch let e as InputError {
             throw InputError(.unknownCRS, e.message, at: SourceLocation(file: manifestPath))
         }
         var model = CityModel(name: manifest.name, crs: crs)
@@ -83,7 +83,6 @@ public enum ModelDirectory {
         let manifest: ModelManifest
         let crs: CRS
         var provenance: [EntityRef: SourceLocation] = [:]
-        var transformers: [CRS: CoordinateTransformer] = [:]
 
         init(dir: String, manifest: ModelManifest, crs: CRS) { self.dir = dir; self.manifest = manifest; self.crs = crs }
 
@@ -92,13 +91,15 @@ public enum ModelDirectory {
             let path = (dir as NSString).appendingPathComponent(file)
             var out: [E] = []
             var prov = provenance
-            var cache = transformers
             let target = crs
+            var transformer: CoordinateTransformer?     // one file, one CRS: looked up once
             try GeoJSON.readFeatures(path: path) { f, fileCRS in
                 var shape = f.shape
                 if let s = shape, fileCRS != target {
-                    if cache[fileCRS] == nil { cache[fileCRS] = try CoordinateTransformer(from: fileCRS, to: target) }
-                    do { shape = try cache[fileCRS]!.transform(s) } catch let e as InputError {
+                    do {
+                        if transformer == nil { transformer = try CoordinateTransformer.cached(from: fileCRS, to: target) }
+                        shape = try transformer!.transform(s)
+                    } catch let e as InputError {
                         throw InputError(e.code, e.message, at: f.location)
                     }
                 }
@@ -108,7 +109,6 @@ public enum ModelDirectory {
             }
             entities = out
             provenance = prov
-            transformers = cache
         }
     }
 
@@ -159,7 +159,6 @@ public enum ModelDirectory {
         let modelCRS: CRS
         let nativeCRS: Bool
         var written: [(String, String)] = []
-        var transformer: CoordinateTransformer?
 
         init(dir: String, modelCRS: CRS, nativeCRS: Bool) {
             self.dir = dir; self.modelCRS = modelCRS; self.nativeCRS = nativeCRS
@@ -169,11 +168,11 @@ public enum ModelDirectory {
             guard !entities.isEmpty else { return }
             let file = "\(E.layer.rawValue).geojson"
             let path = (dir as NSString).appendingPathComponent(file)
-            if !nativeCRS, transformer == nil, modelCRS != .wgs84 { transformer = try CoordinateTransformer(from: modelCRS, to: .wgs84) }
+            let transformer = nativeCRS || modelCRS == .wgs84 ? nil : try CoordinateTransformer.cached(from: modelCRS, to: .wgs84)
             let w = try GeoJSONWriter(path: path, crs: nativeCRS ? modelCRS : nil, name: E.layer.rawValue)
             for e in entities {
                 var shape = e.shape
-                if let s = shape, let t = transformer, !nativeCRS { shape = try t.transform(s) }
+                if let s = shape, let transformer { shape = try transformer.transform(s) }
                 try w.write(id: e.id.rawValue, shape: shape, properties: try EntityCodec.properties(of: e))
             }
             try w.finish()

@@ -35,7 +35,7 @@ public struct ModelSummary: Codable, Sendable {
         let e = m.extent
         if !e.isEmpty {
             extent = [e.minX, e.minY, e.maxX, e.maxY]
-            let t = try CoordinateTransformer(from: m.crs, to: .wgs84)
+            let t = try CoordinateTransformer.cached(from: m.crs, to: .wgs84)
             let ring = try t.transform(.polygon(Polygon(box: e))).bbox
             extentWGS84 = [ring.minX, ring.minY, ring.maxX, ring.maxY]
         }
