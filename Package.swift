@@ -64,12 +64,12 @@ let package = Package(
         ], swiftSettings: checks),
 
         // Benchmarks: side-by-side runs against reference implementations, printed as JSON.
-        .executableTarget(name: "ctbench", dependencies: ["Geometry", "SpatialIndex", "CGEOS"],
+        .executableTarget(name: "ctbench", dependencies: ["Geometry", "SpatialIndex", "SimCore", "CGEOS"],
                           path: "Benchmarks/ctbench"),
 
         .target(name: "TestSupport", dependencies: ["CityModel", "Geometry"], path: "Tests/TestSupport"),
         .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),
-        .testTarget(name: "SpatialIndexTests", dependencies: ["SpatialIndex", "Geometry"]),
+        .testTarget(name: "SpatialIndexTests", dependencies: ["SpatialIndex", "Geometry", "SimCore"]),
         .testTarget(name: "CityModelTests", dependencies: ["CityModel", "Geometry", "TestSupport"]),
         .testTarget(name: "CityIOTests", dependencies: ["CityIO", "CityModel", "Geometry", "TestSupport", "CSpatiaLite"]),
         .testTarget(name: "SimCoreTests", dependencies: ["SimCore"]),

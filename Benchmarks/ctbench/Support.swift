@@ -1,4 +1,5 @@
 import Foundation
+import SimCore
 
 /// Writes a line to stderr (progress and errors; stdout carries only the JSON result).
 func printError(_ line: String) {
@@ -117,17 +118,11 @@ func threadCPUSeconds() -> Double {
     return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
 }
 
-/// SplitMix64 (Steele, Lea and Flood 2014): seeded, so every run sees the same data.
+/// SplitMix64 (Steele, Lea and Flood 2014), stepped by SimCore's `SeededRNG.splitMix64`: seeded, so every run sees the same data.
 struct SplitMix64 {
     var state: UInt64
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { SeededRNG.splitMix64(&state) }
 
     /// Uniform in [a, b).
     mutating func uniform(_ a: Double, _ b: Double) -> Double { a + (b - a) * (Double(next() >> 11) * 0x1p-53) }

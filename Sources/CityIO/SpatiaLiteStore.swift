@@ -104,10 +104,7 @@ public enum SpatiaLiteStore {
             CREATE TABLE \(terrainTable) (ncols INTEGER NOT NULL, nrows INTEGER NOT NULL, xllcorner REAL NOT NULL,
               yllcorner REAL NOT NULL, cellsize REAL NOT NULL, nodata REAL, elevation BLOB NOT NULL)
             """)
-        var blob = Data(count: t.elevation.values.count * 8)
-        blob.withUnsafeMutableBytes { raw in
-            for (i, v) in t.elevation.values.enumerated() { raw.storeBytes(of: v.bitPattern.littleEndian, toByteOffset: i * 8, as: UInt64.self) }
-        }
+        let blob = LittleEndian.pack(t.elevation.values)
         try db.execute(sql: "INSERT INTO \(terrainTable) VALUES (?, ?, ?, ?, ?, ?, ?)",
                        arguments: [g.width, g.height, g.originX, g.originY, g.cellSize, t.elevation.noData, blob])
     }
@@ -218,11 +215,8 @@ public enum SpatiaLiteStore {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM \(terrainTable)") else { throw InputError(.missingTable, "terrain table is empty", at: loc) }
         let w: Int = row["ncols"], h: Int = row["nrows"]
         let blob: Data = row["elevation"]
-        guard w > 0, h > 0, blob.count == w * h * 8 else {
+        guard w > 0, h > 0, let values = LittleEndian.unpack(blob, as: Double.self), values.count == w * h else {
             throw InputError(.badRasterHeader, "terrain is \(w)×\(h) but holds \(blob.count / 8) values", at: loc)
-        }
-        let values = blob.withUnsafeBytes { raw in
-            (0..<(w * h)).map { Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self))) }
         }
         let grid = GridSpec(width: w, height: h, originX: row["xllcorner"], originY: row["yllcorner"], cellSize: row["cellsize"])
         return Terrain(elevation: Raster(grid: grid, values: values, noData: row["nodata"] as Double?))

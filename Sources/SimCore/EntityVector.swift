@@ -70,7 +70,7 @@ public struct EntityVector: Hashable, Sendable, Codable, FieldValue {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let ids = try c.decode([String].self, forKey: .ids)
-        let values = try unpackDoubles(c.decode(Data.self, forKey: .values))
+        let values = try unpackValues(c.decode(Data.self, forKey: .values), as: Double.self)
         guard values.count == ids.count, Set(ids).count == ids.count else {
             throw DecodingError.dataCorruptedError(forKey: .values, in: c, debugDescription: "EntityVector: \(values.count) values for \(ids.count) IDs, or duplicate IDs")
         }
@@ -80,7 +80,7 @@ public struct EntityVector: Hashable, Sendable, Codable, FieldValue {
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(ids, forKey: .ids)
-        try c.encode(packDoubles(values), forKey: .values)
+        try c.encode(LittleEndian.pack(values), forKey: .values)
     }
 }
 
@@ -98,7 +98,7 @@ extension FieldData: Codable {
             self = .entities(try c.decode(EntityVector.self, forKey: .entities))
         case .raster:
             let grid = try c.decode(GridSpec.self, forKey: .grid)
-            let cells = try unpackFloats(c.decode(Data.self, forKey: .cells))
+            let cells = try unpackValues(c.decode(Data.self, forKey: .cells), as: Float.self)
             guard cells.count == grid.count else {
                 throw DecodingError.dataCorruptedError(forKey: .cells, in: c, debugDescription: "raster: \(cells.count) cells for a \(grid.width)×\(grid.height) grid")
             }
@@ -115,42 +115,16 @@ extension FieldData: Codable {
         case .entities(let e): try c.encode(e, forKey: .entities)
         case .raster(let r):
             try c.encode(r.grid, forKey: .grid)
-            try c.encode(packFloats(r.values), forKey: .cells)
+            try c.encode(LittleEndian.pack(r.values), forKey: .cells)
             try c.encodeIfPresent(r.noData?.bitPattern, forKey: .noData)
         }
     }
 }
 
-func packDoubles(_ v: [Double]) -> Data {
-    #if _endian(little)
-    return v.withUnsafeBytes { Data($0) }
-    #else
-    var d = Data(capacity: v.count * 8)
-    for x in v { withUnsafeBytes(of: x.bitPattern.littleEndian) { d.append(contentsOf: $0) } }
-    return d
-    #endif
-}
-
-func unpackDoubles(_ d: Data) throws -> [Double] {
-    guard d.count % 8 == 0 else { throw SimError(.snapshotMismatch, "packed doubles: \(d.count) bytes") }
-    return d.withUnsafeBytes { raw in
-        (0..<d.count / 8).map { Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self))) }
+/// Unpacks snapshot values, refusing a byte count that is not a whole number of values.
+func unpackValues<F: BitPatternFloat>(_ d: Data, as: F.Type) throws -> [F] {
+    guard let v = LittleEndian.unpack(d, as: F.self) else {
+        throw SimError(.snapshotMismatch, "packed \(F.self) values: \(d.count) bytes")
     }
-}
-
-func packFloats(_ v: [Float]) -> Data {
-    #if _endian(little)
-    return v.withUnsafeBytes { Data($0) }
-    #else
-    var d = Data(capacity: v.count * 4)
-    for x in v { withUnsafeBytes(of: x.bitPattern.littleEndian) { d.append(contentsOf: $0) } }
-    return d
-    #endif
-}
-
-func unpackFloats(_ d: Data) throws -> [Float] {
-    guard d.count % 4 == 0 else { throw SimError(.snapshotMismatch, "packed floats: \(d.count) bytes") }
-    return d.withUnsafeBytes { raw in
-        (0..<d.count / 4).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
-    }
+    return v
 }

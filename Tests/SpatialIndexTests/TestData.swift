@@ -1,19 +1,14 @@
 import Geometry
 import Testing
+import SimCore
 
-/// SplitMix64 (Steele, Lea and Flood 2014): a small seeded generator, so every test run sees the
+/// SplitMix64 (Steele, Lea and Flood 2014), stepped by SimCore's `SeededRNG.splitMix64`: a small seeded generator, so every test run sees the
 /// same data.
 struct SplitMix64: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { SeededRNG.splitMix64(&state) }
 
     /// Uniform in [0, 1), 53 bits.
     mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
