@@ -53,6 +53,4 @@ public enum JSONValue: Hashable, Codable, Sendable, CustomStringConvertible {
         }
     }
 
-    public var doubleValue: Double? { if case .number(let d) = self { d } else { nil } }
-    public var stringValue: String? { if case .string(let s) = self { s } else { nil } }
 }
