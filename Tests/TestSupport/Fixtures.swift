@@ -129,3 +129,14 @@ public func makeRichModel() -> CityModel {
     m.subcatchments[0].shape = m.landUse[0].shape
     return m
 }
+
+/// The shared reference cases (`../shared/reference` from the package root), or nil when the folder
+/// is absent (a user's fresh clone). Tests that need it skip with a message naming the folder:
+///
+///     @Test(.enabled(if: sharedReference != nil, "needs ../shared/reference"))
+public let sharedReference: String? = {
+    let path = ((packageRoot as NSString).deletingLastPathComponent as NSString)
+        .appendingPathComponent("shared/reference")
+    var isDir: ObjCBool = false
+    return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue ? path : nil
+}()
