@@ -73,6 +73,7 @@ let package = Package(
         .testTarget(name: "CityModelTests", dependencies: ["CityModel", "Geometry", "TestSupport"]),
         .testTarget(name: "CityIOTests", dependencies: ["CityIO", "CityModel", "Geometry", "TestSupport", "CSpatiaLite"]),
         .testTarget(name: "SimCoreTests", dependencies: ["SimCore"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "CityIO", "CityModel", "Geometry", "SimCore", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["citytwin", "CityIO", "CityModel", "TestSupport"]),
     ]
 )
