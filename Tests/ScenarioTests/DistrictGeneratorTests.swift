@@ -11,6 +11,9 @@ let smallDistrict: Result<CityModel, any Error> = Result { try DistrictGenerator
 
 @Suite struct DistrictGeneratorTests {
     func model() throws -> CityModel { try smallDistrict.get() }
+    func model(_ seed: UInt64) throws -> CityModel {
+        seed == 11 ? try smallDistrict.get() : try DistrictGenerator.generate(DistrictOptions(seed: seed, size: 1))
+    }
 
     /// Every file of a saved model folder, by name.
     func files(_ model: CityModel, in folder: borrowing TemporaryFolder) throws -> [String: Data] {
@@ -39,8 +42,9 @@ let smallDistrict: Result<CityModel, any Error> = Result { try DistrictGenerator
         #expect(m1.buildings.map(\.shape) != m2.buildings.map(\.shape))
     }
 
-    @Test func validatesWithoutErrorsOrWarnings() throws {
-        let issues = try model().validate()
+    @Test(arguments: [11, 1, 2, 3, 4, 5] as [UInt64])
+    func validatesWithoutErrorsOrWarnings(seed: UInt64) throws {
+        let issues = try model(seed).validate()
         #expect(issues.isEmpty, "\(issues.prefix(5).map(\.description))")
     }
 
@@ -103,8 +107,9 @@ let smallDistrict: Result<CityModel, any Error> = Result { try DistrictGenerator
         }
     }
 
-    @Test func roadNetworkIsStronglyConnectedThroughItsTurns() throws {
-        let m = try model()
+    @Test(arguments: [11, 1, 2, 3] as [UInt64])
+    func roadNetworkIsStronglyConnectedThroughItsTurns(seed: UInt64) throws {
+        let m = try model(seed)
         let index = Dictionary(uniqueKeysWithValues: m.roadEdges.enumerated().map { ($1.id, $0) })
         var next = [[Int]](repeating: [], count: m.roadEdges.count), prev = next
         var served = Set<String>()
@@ -126,8 +131,9 @@ let smallDistrict: Result<CityModel, any Error> = Result { try DistrictGenerator
         #expect(reach(next) == m.roadEdges.count && reach(prev) == m.roadEdges.count, "edge graph is not strongly connected")
     }
 
-    @Test func signalProgramsCoverEveryMovement() throws {
-        let m = try model()
+    @Test(arguments: [11, 1, 2, 3] as [UInt64])
+    func signalProgramsCoverEveryMovement(seed: UInt64) throws {
+        let m = try model(seed)
         for p in m.signalPrograms {
             let conns = m.roadConnections.filter { $0.signal == p.id }
             let width = try #require(p.phases.first).state.count
@@ -149,8 +155,9 @@ let smallDistrict: Result<CityModel, any Error> = Result { try DistrictGenerator
         for n in m.roadNodes where !signalled.contains(n.id) { #expect(n.control != .trafficLight) }
     }
 
-    @Test func sewerDrainsDownhillToOutfallsAndGrowsDownstream() throws {
-        let m = try model()
+    @Test(arguments: [11, 1, 2, 3] as [UInt64])
+    func sewerDrainsDownhillToOutfallsAndGrowsDownstream(seed: UInt64) throws {
+        let m = try model(seed)
         let nodes = Dictionary(uniqueKeysWithValues: m.drainageNodes.map { ($0.id, $0) })
         var outgoing: [EntityID<DrainageNode>: DrainageLink] = [:]
         for l in m.drainageLinks {
@@ -207,5 +214,17 @@ func area(_ s: Shape?) -> Double {
     case .polygon(let p)?: p.area
     case .multiPolygon(let m)?: m.area
     default: 0
+    }
+}
+
+@Suite struct CommittedDistrictTests {
+    /// Models/district is what `scripts/make-district` writes: seed 1, 2 km, 10 m cells.
+    @Test func committedDistrictIsTheGeneratorsOutputAndValid() throws {
+        let committed = try ModelStore.load(packageRoot + "/Models/district")
+        #expect(committed.validate().isEmpty)
+        var fresh = try DistrictGenerator.generate(DistrictOptions(seed: 1, size: 2, cellSize: 10))
+        fresh.name = committed.name
+        let diffs = sameContent(committed, fresh)
+        #expect(diffs.isEmpty, "\(diffs.prefix(3))")
     }
 }
