@@ -1,2 +1,2 @@
 // Scenario: scene files to a configured Engine, interventions, KPIs, comparison of runs.
-// Not built yet (issue: scenes and the main job).
+// Built so far: the demo-district generator (District*.swift) and design storms (DesignStorm.swift).
