@@ -168,7 +168,9 @@ let smallDistrict: Result<CityModel, any Error> = Result { try DistrictGenerator
             let a = try #require(nodes[l.from]), b = try #require(nodes[l.to])
             let c = try #require(l.conduit), x = try #require(l.crossSection)
             let slope = ((a.invert + l.inletOffset) - (b.invert + l.outletOffset)) / c.length
-            #expect(slope > 0, "\(l.id) has slope \(slope)")
+            // At least the slope that gives 0.75 m/s full-pipe velocity (GB 50014's minimum), n = 0.013.
+            let minimum = pow(0.75 * 0.013 / pow(x.geom1 / 4, 2.0 / 3.0), 2)
+            #expect(slope > 0 && slope >= minimum * (1 - 1e-3), "\(l.id) (\(x.geom1) m) has slope \(slope) < \(minimum)")
             #expect(x.shape == .circular && DistrictDesign.diameters.contains(x.geom1))
             if case .number(let q)? = l.attributes["design_flow"], case .number(let cap)? = l.attributes["capacity"] {
                 #expect(cap >= q * 0.999, "\(l.id) carries \(cap) m³/s for a design flow of \(q) m³/s")
