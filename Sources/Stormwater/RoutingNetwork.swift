@@ -2,27 +2,6 @@ import CityModel
 import Geometry
 import Foundation
 
-/// Extra SWMM link and node data that the city model's drainage entities do not carry, keyed by ID
-/// (SI units). Empty by default.
-public struct RoutingExtras: Hashable, Codable, Sendable {
-    /// Conduits with a flap gate ([LOSSES]).
-    public var conduitFlapGates: Set<String> = []
-    /// Conduit seepage rates (m/s over the wetted perimeter... SWMM: mm/h); not used yet.
-    public var culvertCodes: [String: Int] = [:]
-    /// Discharge coefficient of a trapezoidal weir's triangular ends (SI).
-    public var weirEndCoefficients: [String: Double] = [:]
-    /// Weirs whose crown can be submerged (then they flow as orifices); SWMM's default is yes.
-    public var weirNoSurcharge: Set<String> = []
-    /// Roadway weirs: road width (m) and whether the road surface is paved.
-    public var roadways: [String: RoadwaySurface] = [:]
-    public struct RoadwaySurface: Hashable, Codable, Sendable {
-        public var width: Double
-        public var paved: Bool
-        public init(width: Double, paved: Bool) { self.width = width; self.paved = paved }
-    }
-    public init() {}
-}
-
 /// The drainage network compiled for routing: structure-of-arrays node and link data in the
 /// engine's internal US units (ft, ft², ft³, cfs), topological link order for kinematic wave, and
 /// the derived conduit parameters (slope, Manning factor β = 1.486·√S/n, full and maximum flow).
@@ -139,11 +118,14 @@ struct OutletData: Sendable {
 enum StorageGeometry: Sendable {
     /// area = a·y^b + c
     case functional(a: Double, b: Double, c: Double)
+    /// area = a0 + a1·y + a2·y² (frustums of cones and pyramids)
+    case frustum(a0: Double, a1: Double, a2: Double)
     case tabular(Table)
 
     func area(_ y: Double) -> Double {
         switch self {
         case .functional(let a, let b, let c): return y <= 0 ? max(c + (b == 0 ? a : 0), 0) : a * pow(y, b) + c
+        case .frustum(let a0, let a1, let a2): let yy = max(y, 0); return a0 + a1 * yy + a2 * yy * yy
         case .tabular(let t): return t.lookupExtrapolated(max(y, 0))
         }
     }
@@ -153,6 +135,7 @@ enum StorageGeometry: Sendable {
         if y <= 0 { return 0 }
         switch self {
         case .functional(let a, let b, let c): return c * y + a / (b + 1) * pow(y, b + 1)
+        case .frustum(let a0, let a1, let a2): return y * (a0 + y * (a1 / 2 + y * a2 / 3))
         case .tabular(let t):
             // Exact integral of the piecewise-linear area (extrapolated beyond the ends).
             var v = 0.0, y0 = 0.0, a0 = t.lookupExtrapolated(0)
@@ -192,33 +175,37 @@ struct OutfallSpec: Sendable {
 }
 
 extension RoutingNetwork {
-    /// Feet per metre, the conversion at the model boundary.
-    static let ft = Hydraulics.feetPerMetre
-    static let cfs = Hydraulics.cfsPerCMS
-
-    /// Compiles the city model's drainage network (SI) into routing arrays (US units).
+    /// Compiles the city model's drainage network (SI) into routing arrays in SWMM's internal US
+    /// units, converting with `project.units` (SWMM's own factors, so metric models reproduce
+    /// SWMM's arithmetic).
     ///
     /// - Throws: `InputError` naming the feature for links to unknown nodes, unknown curves,
     ///   cross-sections this engine does not model, and adverse slopes under kinematic wave.
-    public init(nodes: [DrainageNode], links: [DrainageLink], curves: [RoutingCurve] = [],
-                options: RoutingOptions = RoutingOptions(), extras: RoutingExtras = RoutingExtras(),
+    public init(nodes: [DrainageNode], links: [DrainageLink], project: StormwaterProject = StormwaterProject(),
                 file: String = "network") throws {
-        let ft = Self.ft, cfs = Self.cfs
+        let options = RoutingOptions(project.options)
+        let units = project.units
+        let ft = units.toInternal(1, .length), cfs = units.toInternal(1, .flow)
+        let ft2 = units.toInternal(1, .area), ft3 = units.toInternal(1, .volume)
         func fail(_ code: ErrorCode, _ feature: String, _ msg: String) -> InputError {
             InputError(code, msg, at: SourceLocation(file: file, feature: feature))
         }
-        for c in curves {
+        var curveKinds: [String: Curve.Kind] = [:]
+        for c in project.curves {
+            let key = c.name.uppercased()
+            curveKinds[key] = c.kind
             switch c.kind {
-            case .storage: self.curves[c.name] = Table(x: c.x.map { $0 * ft }, y: c.y.map { $0 * ft * ft })
-            case .rating, .pump3, .pump4, .pump2: self.curves[c.name] = Table(x: c.x.map { $0 * ft }, y: c.y.map { $0 * cfs })
-            case .pump1: self.curves[c.name] = Table(x: c.x.map { $0 * ft * ft * ft }, y: c.y.map { $0 * cfs })
-            case .tidal: self.curves[c.name] = Table(x: c.x, y: c.y.map { $0 * ft })
-            case .control: self.curves[c.name] = Table(x: c.x, y: c.y)
-            case .timeSeries: self.series[c.name] = Table(x: c.x, y: c.y)
+            case .storage: self.curves[key] = Table(x: c.x.map { $0 * ft }, y: c.y.map { $0 * ft2 })
+            case .rating, .pump3, .pump4, .pump2, .pump5: self.curves[key] = Table(x: c.x.map { $0 * ft }, y: c.y.map { $0 * cfs })
+            case .pump1: self.curves[key] = Table(x: c.x.map { $0 * ft3 }, y: c.y.map { $0 * cfs })
+            case .tidal: self.curves[key] = Table(x: c.x, y: c.y.map { $0 * ft })
+            case .diversion: self.curves[key] = Table(x: c.x.map { $0 * cfs }, y: c.y.map { $0 * cfs })
+            default: self.curves[key] = Table(x: c.x, y: c.y)
             }
         }
-        var curveKinds: [String: RoutingCurve.Kind] = [:]
-        for c in curves { curveKinds[c.name] = c.kind }
+        let lengthPerFileUnit = units.internalPerFileUnit(.length)
+        for s in project.timeSeries { series[s.name.uppercased()] = Table(x: s.times, y: s.values) }
+        let stageFactor = lengthPerFileUnit
 
         for (i, n) in nodes.enumerated() {
             let id = n.id.rawValue
@@ -235,10 +222,22 @@ extension RoutingNetwork {
             if kind == .storage {
                 switch n.storage {
                 case .functional(let a, let b, let c)?:
-                    // A[m²] = a·y[m]^b + c  →  A[ft²] = a·0.3048^b·ft²·y[ft]^b + c·ft²
-                    geometry = .functional(a: a * pow(0.3048, b) * ft * ft, b: b, c: c * ft * ft)
+                    // A[m²] = a·y[m]^b + c  →  A[ft²] = a·(1/ft)^b·ft2·y[ft]^b + c·ft2
+                    geometry = .functional(a: a * pow(1 / ft, b) * ft2, b: b, c: c * ft2)
                 case .tabular(let d, let a)?:
-                    geometry = .tabular(Table(x: d.map { $0 * ft }, y: a.map { $0 * ft * ft }))
+                    geometry = .tabular(Table(x: d.map { $0 * ft }, y: a.map { $0 * ft2 }))
+                case .cylindrical(let major, let minor)?:
+                    geometry = .functional(a: 0, b: 0, c: Double.pi / 4 * major * minor * ft2)
+                case .conical(let major, let minor, let z)?:
+                    // Elliptical frustum: A(y) = π/4·(L + 2zy)(W + 2zy·W/L)
+                    let l = major * ft, w = minor * ft
+                    geometry = .frustum(a0: Double.pi / 4 * l * w, a1: Double.pi / 4 * (2 * z * w + 2 * z * w), a2: Double.pi / 4 * 4 * z * z * w / max(l, 1e-12))
+                case .paraboloid(let major, let minor, let height)?:
+                    // Area grows linearly with depth: A = π/4·L·W·y/H
+                    geometry = .functional(a: Double.pi / 4 * major * minor * ft2 / max(height * ft, 1e-12), b: 1, c: 0)
+                case .pyramidal(let l0, let w0, let z)?:
+                    let l = l0 * ft, w = w0 * ft
+                    geometry = .frustum(a0: l * w, a1: 2 * z * (l + w), a2: 4 * z * z)
                 case nil: throw fail(.missingField, id, "storage unit \(id) has no storage curve")
                 }
             }
@@ -251,9 +250,11 @@ extension RoutingNetwork {
                 case .normal: spec = OutfallSpec(kind: .normal, flapGate: gate)
                 case .fixed(let stage): spec = OutfallSpec(kind: .fixed(stage * ft), flapGate: gate)
                 case .timeSeries(let name):
-                    if let t = self.curves[name], curveKinds[name] == .tidal { spec = OutfallSpec(kind: .tidal(t), flapGate: gate) }
-                    else if let s = self.series[name] { spec = OutfallSpec(kind: .timeSeries(Table(x: s.x, y: s.y.map { $0 * ft })), flapGate: gate) }
-                    else { throw fail(.danglingReference, id, "outfall \(id): unknown stage series or tidal curve \(name)") }
+                    guard let s = self.series[name.uppercased()] else { throw fail(.danglingReference, id, "outfall \(id): unknown stage series \(name)") }
+                    spec = OutfallSpec(kind: .timeSeries(Table(x: s.x, y: s.y.map { $0 * stageFactor })), flapGate: gate)
+                case .tidal(let name):
+                    guard let t = self.curves[name.uppercased()] else { throw fail(.danglingReference, id, "outfall \(id): unknown tidal curve \(name)") }
+                    spec = OutfallSpec(kind: .tidal(t), flapGate: gate)
                 }
             }
             outfall.append(spec)
@@ -280,13 +281,13 @@ extension RoutingNetwork {
             var x = XSectionGeometry(kind: .dummy, height: 0)
             var nBarrels = 1.0
             if let cs = l.crossSection, kind != .pump {
-                x = try Self.geometry(cs, id: id, fail: fail)
+                x = try Self.geometry(cs, id: id, ft: ft, fail: fail)
                 nBarrels = Double(max(cs.barrels, 1))
             } else if kind != .pump && kind != .outlet {
                 throw fail(.missingField, id, "link \(id) has no cross-section")
             }
             xsect.append(x); barrels.append(nBarrels)
-            flapGate.append(extras.conduitFlapGates.contains(id))
+            flapGate.append(project.conduitDetails[id]?.flapGate ?? false)
             initialFlow.append((l.conduit?.initialFlow ?? 0) * cfs)
             flowLimit.append((l.conduit?.maxFlow ?? 0) * cfs)
             var cd = ConduitData()
@@ -298,7 +299,7 @@ extension RoutingNetwork {
                 if p.roughness <= 0 { throw fail(.badValue, id, "conduit \(id): roughness must be positive") }
                 cd.length = p.length * ft; cd.modLength = cd.length; cd.roughness = p.roughness
                 cd.lossInlet = p.entryLoss; cd.lossOutlet = p.exitLoss; cd.lossAverage = p.averageLoss
-                cd.culvertCode = extras.culvertCodes[id] ?? 0
+                cd.culvertCode = project.conduitDetails[id]?.culvertCode ?? 0
                 // Junctions (and dividers) are deepened to the crown of every conduit they hold.
                 for (node, off) in [(a, l.inletOffset * ft), (b, l.outletOffset * ft)] where nodeKind[node] != .outfall {
                     if nodeKind[node] != .storage || fullDepth[node] == 0 {
@@ -310,10 +311,10 @@ extension RoutingNetwork {
                 var type = PumpData.CurveType.ideal
                 var table = Table(x: [], y: [])
                 if let name = p.curve, name != "*" {
-                    guard let t = self.curves[name] else { throw fail(.danglingReference, id, "pump \(id): unknown curve \(name)") }
+                    guard let t = self.curves[name.uppercased()] else { throw fail(.danglingReference, id, "pump \(id): unknown curve \(name)") }
                     table = t
-                    type = switch curveKinds[name]! {
-                    case .pump1: .type1; case .pump2: .type2; case .pump3: .type3; case .pump4: .type4
+                    type = switch curveKinds[name.uppercased()]! {
+                    case .pump1: .type1; case .pump2: .type2; case .pump3, .pump5: .type3; case .pump4: .type4
                     default: throw fail(.badValue, id, "pump \(id): curve \(name) is not a pump curve")
                     }
                 }
@@ -327,34 +328,35 @@ extension RoutingNetwork {
             case .weir:
                 guard let p = l.weir else { throw fail(.missingField, id, "weir \(id) has no parameters") }
                 offset1[j] = p.crestHeight * ft
-                // SI coefficients (m^0.5/s) → US (ft^0.5/s): divide by √0.3048.
-                let toUS = 1 / 0.3048.squareRoot()
+                // SI coefficient → the file's units, then SWMM's evaluation in file units converted
+                // to internal flow: q = Cd·L^a·h^b with a + b = 2.5 for every weir type.
+                let fileCoefficient = 1 / units.siPerFileUnit(.length).squareRoot()
+                let toUS = fileCoefficient * pow(1 / lengthPerFileUnit, 2.5) * units.internalPerFileUnit(.volume)
+                let details = project.weirDetails[id]
                 let slope = x.yFull > 0 ? (x.kind == .triangular ? x.wMax / (2 * x.yFull) : (x.slopeLeft + x.slopeRight) / 2) : 0
-                let road = extras.roadways[id]
-                wd = WeirData(type: p.type, cDisch1: p.dischargeCoefficient * toUS,
-                              cDisch2: (extras.weirEndCoefficients[id] ?? 0) * toUS,
+                                wd = WeirData(type: p.type, cDisch1: p.dischargeCoefficient * toUS,
+                              cDisch2: (details?.endCoefficient ?? 0) * toUS,
                               endContractions: Double(p.endContractions), slope: slope,
-                              canSurcharge: !extras.weirNoSurcharge.contains(id),
-                              roadWidth: (road?.width ?? 0) * ft, paved: road?.paved ?? true,
+                              canSurcharge: details?.canSurcharge ?? true,
+                              roadWidth: (details?.roadWidth ?? 0) * ft, paved: (details?.roadSurface ?? "PAVED").uppercased() != "GRAVEL",
                               length: max(200, 2 * options.routingStep * (Hydraulics.gravity * x.yFull).squareRoot()))
                 flapGate[j] = p.flapGate
             case .outlet:
                 guard let p = l.outlet else { throw fail(.missingField, id, "outlet \(id) has no parameters") }
                 offset1[j] = p.offset * ft
                 if let name = p.curve {
-                    guard let t = self.curves[name] else { throw fail(.danglingReference, id, "outlet \(id): unknown curve \(name)") }
-                    ud = OutletData(curve: t, coefficient: 0, exponent: 0, onHead: l.attributes["rating_on_head"] == .bool(true))
+                    guard let t = self.curves[name.uppercased()] else { throw fail(.danglingReference, id, "outlet \(id): unknown curve \(name)") }
+                    ud = OutletData(curve: t, coefficient: 0, exponent: 0, onHead: project.outletDetails[id]?.ratingUsesHead ?? false)
                 } else {
-                    // Q[m³/s] = c·h[m]^e  →  Q[cfs] = c·0.3048^e·cfs·h[ft]^e
+                    // Q[m³/s] = c·h[m]^e  →  Q[cfs] = c·(1/ft)^e·cfs·h[ft]^e
                     let c = p.coefficient ?? 0, e = p.exponent ?? 0
-                    ud = OutletData(curve: nil, coefficient: c * pow(0.3048, e) * cfs, exponent: e,
-                                    onHead: l.attributes["rating_on_head"] == .bool(true))
+                    ud = OutletData(curve: nil, coefficient: c * pow(1 / ft, e) * cfs, exponent: e,
+                                    onHead: project.outletDetails[id]?.ratingUsesHead ?? false)
                 }
                 flapGate[j] = p.flapGate
             }
             conduit.append(cd); pump.append(pd); orifice.append(od); weir.append(wd); outlet.append(ud)
         }
-        for i in 0..<n where !hasLink[i] && nodeKind[i] != .outfall && false { _ = i }
 
         // Conduit slopes, reversal of adverse conduits (DW), derived parameters, node crowns.
         for j in 0..<linkIDs.count where linkKind[j] == .conduit {
@@ -447,8 +449,7 @@ extension RoutingNetwork {
         return order
     }
 
-    static func geometry(_ cs: CrossSection, id: String, fail: (ErrorCode, String, String) -> InputError) throws -> XSectionGeometry {
-        let ft = Self.ft
+    static func geometry(_ cs: CrossSection, id: String, ft: Double, fail: (ErrorCode, String, String) -> InputError) throws -> XSectionGeometry {
         let h = cs.geom1 * ft, w = cs.geom2 * ft
         if cs.shape != .dummy && h <= 0 { throw fail(.badValue, id, "link \(id): cross-section height must be positive") }
         switch cs.shape {

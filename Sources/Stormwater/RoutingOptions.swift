@@ -1,3 +1,5 @@
+import CityModel
+
 /// Options of flow routing, with SWMM 5.2's names and defaults. Lengths in metres and areas in m²
 /// (converted to the engine's internal feet when the network is compiled); times in seconds.
 public struct RoutingOptions: Hashable, Codable, Sendable {
@@ -34,4 +36,23 @@ public struct RoutingOptions: Hashable, Codable, Sendable {
     public var threads: Int = 1
 
     public init() {}
+
+    /// The routing options of a SWMM project's [OPTIONS].
+    public init(_ o: StormwaterOptions) {
+        method = switch o.flowRouting { case .dynamicWave: .dynamicWave; case .kinematicWave: .kinematicWave; case .steady: .steady }
+        routingStep = o.routingStep
+        courantFactor = o.variableStep
+        minimumStep = o.minimumStep
+        lengtheningStep = o.lengtheningStep
+        minSurfaceArea = o.minSurfaceArea
+        headTolerance = o.headTolerance
+        maxTrials = o.maxTrials
+        inertialDamping = switch o.inertialDamping { case .none: .none; case .partial: .partial; case .full: .full }
+        normalFlowLimited = switch o.normalFlowLimited { case .slope: .slope; case .froude: .froude; case .both: .both }
+        surchargeMethod = o.surchargeMethod == .slot ? .slot : .extran
+        allowPonding = o.allowPonding
+        minSlope = o.minSlope
+        ruleStep = o.ruleStep
+        threads = max(1, o.threads)
+    }
 }

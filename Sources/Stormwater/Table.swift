@@ -1,36 +1,3 @@
-/// A curve or time series the routing needs (pump curves, storage and rating curves, tidal and
-/// control curves, outfall stage series), in SI units as the city model stores them; converted to
-/// the engine's internal units when the network is compiled.
-public struct RoutingCurve: Hashable, Codable, Sendable {
-    public enum Kind: String, Codable, Sendable {
-        /// Depth (m) → surface area (m²).
-        case storage
-        /// Head or depth (m) → flow (m³/s).
-        case rating
-        /// Pump type 1: wet-well volume (m³) → flow (m³/s), stepwise.
-        case pump1
-        /// Pump type 2: inlet depth (m) → flow (m³/s), stepwise.
-        case pump2
-        /// Pump type 3: head difference (m) → flow (m³/s), interpolated.
-        case pump3
-        /// Pump type 4: inlet depth (m) → flow (m³/s), interpolated.
-        case pump4
-        /// Hour of day → stage (m).
-        case tidal
-        /// Control variable → setting (dimensionless).
-        case control
-        /// Time (s from the start of the run) → value in SI units (time series).
-        case timeSeries
-    }
-    public var name: String
-    public var kind: Kind
-    public var x: [Double]
-    public var y: [Double]
-    public init(name: String, kind: Kind, x: [Double], y: [Double]) {
-        self.name = name; self.kind = kind; self.x = x; self.y = y
-    }
-}
-
 /// A table of (x, y) points in internal units, with SWMM's lookups.
 struct Table: Sendable, Hashable {
     var x: [Double]
