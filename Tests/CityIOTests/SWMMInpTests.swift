@@ -1,0 +1,58 @@
+import CityIO
+import CityModel
+import Foundation
+import Geometry
+import Testing
+import TestSupport
+
+@Suite struct SWMMInpTests {
+    static var modelsDir: String? { sharedReference.map { $0 + "/swmm/models" } }
+    static var invalidDir: String? { sharedReference.map { $0 + "/swmm/invalid" } }
+
+    @Test(.enabled(if: sharedReference != nil, "needs ../shared/reference"))
+    func readsEveryReferenceModel() throws {
+        let dir = Self.modelsDir!
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".inp") }.sorted()
+        #expect(files.count >= 19)
+        for f in files {
+            let m = try SWMMInp.read(path: dir + "/" + f)
+            let p = try #require(m.stormwater, "\(f) has no stormwater inputs")
+            #expect(!m.drainageNodes.isEmpty, "\(f): no nodes")
+            // Every subcatchment's gauge and outlet exist.
+            let nodes = Set(m.drainageNodes.map(\.id.rawValue)), subs = Set(m.subcatchments.map(\.id.rawValue))
+            for s in m.subcatchments {
+                #expect(nodes.contains(s.outlet) || subs.contains(s.outlet), "\(f): \(s.id) outlet \(s.outlet)")
+                #expect(p.rainGages.contains { $0.id == s.rainGauge?.rawValue }, "\(f): \(s.id) gauge")
+            }
+            #expect(p.options.end > p.options.start)
+        }
+    }
+
+    /// Each refused model, with SWMM 5.2.4's reason for refusing it (its error number and line).
+    static let refusals: [(file: String, swmm: Int, line: Int?, mentions: String)] = [
+        ("alt_test3.inp", 115, 65, "outfall_pipe"),
+        ("invalid_model.inp", 209, 59, "NonExistantnode1"),
+        ("model-with-infiltration-parse-failure.inp", 209, 53, "SCS_Type_II_2.95in_1yr"),
+        ("model_bad_input_1.inp", 209, 56, "'*'"),
+        ("model_blank.inp", 205, 159, "[GW_FLOW]"),
+        ("model_blank_01.inp", 191, nil, "start date"),
+    ]
+
+    @Test(.enabled(if: sharedReference != nil, "needs ../shared/reference"))
+    func refusesEveryInvalidModelForSWMMsReason() throws {
+        let dir = Self.invalidDir!
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".inp") }.sorted()
+        #expect(Set(files) == Set(Self.refusals.map(\.file)), "a new invalid model needs its expected reason here")
+        for r in Self.refusals {
+            do {
+                _ = try SWMMInp.read(path: dir + "/" + r.file)
+                Issue.record("\(r.file) was accepted")
+            } catch let e as InputError {
+                #expect(e.message.contains("SWMM error \(r.swmm)"), "\(r.file): \(e)")
+                #expect(e.message.contains(r.mentions), "\(r.file): \(e)")
+                #expect(e.location?.file.hasSuffix(r.file) == true)
+                if let line = r.line { #expect(e.location?.line == line, "\(r.file): \(e)") }
+            }
+        }
+    }
+}
