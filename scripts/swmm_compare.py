@@ -15,6 +15,19 @@ import json, os, shutil, subprocess, sys, time
 from swmm.toolkit import solver, shared_enum as se
 
 
+class quiet_stdout:
+    """Silences SWMM's progress lines, which the C library writes to file descriptor 1."""
+    def __enter__(self):
+        sys.stdout.flush()
+        self.saved = os.dup(1)
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        os.close(null)
+    def __exit__(self, *a):
+        os.dup2(self.saved, 1)
+        os.close(self.saved)
+
+
 def swmm_reference(inp, work):
     name = os.path.splitext(os.path.basename(inp))[0]
     d = os.path.join(work, "swmm-" + name)
@@ -23,9 +36,10 @@ def swmm_reference(inp, work):
     shutil.copy(inp, local)
     rpt, out = os.path.join(d, name + ".rpt"), os.path.join(d, name + ".out")
     # Timed plain run.
-    t0 = time.process_time()
-    solver.swmm_run(local, rpt, out)
-    cpu = time.process_time() - t0
+    with quiet_stdout():
+        t0 = time.process_time()
+        solver.swmm_run(local, rpt, out)
+        cpu = time.process_time() - t0
     # Stepped run for statistics.
     solver.swmm_open(local, rpt, out)
     solver.swmm_start(False)

@@ -21,6 +21,12 @@ public struct SWMMRunResult: Sendable {
             "flow_routing_error_pct": .number(r.flowRoutingErrorPercent),
         ]
         if let runoff { cont["runoff_totals_volume"] = RunoffSummary.continuity(runoff) }
+        let c = r.continuity
+        cont["routing_totals_volume"] = .object([
+            "dwInflow": .number(c.dryWeatherInflow), "wwInflow": .number(c.wetWeatherInflow), "gwInflow": .number(c.groundwaterInflow),
+            "iiInflow": .number(c.rdiiInflow), "exInflow": .number(c.externalInflow), "flooding": .number(c.floodingLoss),
+            "outflow": .number(c.externalOutflow), "evapLoss": .number(c.evaporationLoss), "seepLoss": .number(c.seepageLoss),
+            "initStorage": .number(c.initialStorage), "finalStorage": .number(c.finalStorage)])
         return .object([
             "inp": .string(inp), "engine": .string("citytwin"), "flow_units": .string(u.rawValue),
             "units": .object(["flow": .string(u.rawValue), "depth": .string(metric ? "m" : "ft"),
