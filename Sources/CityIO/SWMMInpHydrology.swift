@@ -212,7 +212,6 @@ extension SWMMInpParser {
             case .horton, .modifiedHorton:
                 if x.contains(where: { $0 < 0 }) { throw invalid("Horton parameters must not be negative") }
                 if x[1] > x[0] { throw invalid("minimum rate exceeds maximum rate") }
-                if x[3] <= 0 && x[0] > 0 { throw invalid("drying time must be positive") }
                 let p = (maxRate: x[0] * rate, minRate: x[1] * rate, decay: x[2], dryTime: x[3], maxVolume: x[4] * depth)
                 model.subcatchments[i].infiltration = method == .horton
                     ? .horton(maxRate: p.maxRate, minRate: p.minRate, decay: p.decay, dryTime: p.dryTime, maxVolume: p.maxVolume)
@@ -224,7 +223,8 @@ extension SWMMInpParser {
                     ? .greenAmpt(suction: x[0] * depth, conductivity: x[1] * rate, initialDeficit: x[2])
                     : .modifiedGreenAmpt(suction: x[0] * depth, conductivity: x[1] * rate, initialDeficit: x[2])
             case .curveNumber:
-                if x[0] < 0 || x[2] < 0 { throw invalid("curve number and drying time must not be negative") }
+                // SWMM clamps the curve number to 10–99 and requires a positive drying time.
+                if x[2] <= 0 { throw invalid("drying time must be positive") }
                 model.subcatchments[i].infiltration = .curveNumber(cn: x[0], conductivity: x[1] * rate, dryTime: x[2])
             }
         }

@@ -56,3 +56,44 @@ import TestSupport
         }
     }
 }
+
+/// Infiltration parameters that SWMM 5.2.4 refuses (error 235) or accepts, as probed with swmm-toolkit.
+@Suite struct SWMMInfiltrationParameterTests {
+    static func model(_ method: String, _ params: String) -> String {
+        """
+        [OPTIONS]
+        FLOW_UNITS CFS
+        INFILTRATION \(method)
+        START_DATE 01/01/2020
+        END_DATE 01/02/2020
+        [RAINGAGES]
+        G1 INTENSITY 1:00 1.0 TIMESERIES R
+        [TIMESERIES]
+        R 0:00 1.0
+        [SUBCATCHMENTS]
+        S1 G1 O1 1 50 100 1 0
+        [SUBAREAS]
+        S1 0.01 0.1 0.05 0.05 25 OUTLET
+        [INFILTRATION]
+        S1 \(params)
+        [OUTFALLS]
+        O1 0 FREE NO
+        """
+    }
+
+    @Test(arguments: [
+        ("HORTON", "0.5 3 4 7 0", false), ("HORTON", "3 0.5 -4 7 0", false), ("HORTON", "3 0.5 0 7 0", true),
+        ("HORTON", "3 0.5 4 0 0", true), ("GREEN_AMPT", "3.5 0.5 1.5", false), ("GREEN_AMPT", "3.5 0 0.3", false),
+        ("GREEN_AMPT", "-3.5 0.5 0.3", false), ("GREEN_AMPT", "3.5 0.5 0.3", true), ("CURVE_NUMBER", "80 0.5 0", false),
+        ("CURVE_NUMBER", "120 0.5 7", true), ("CURVE_NUMBER", "-5 0.5 7", true),
+    ])
+    func refusesAsSWMMDoes(_ method: String, _ params: String, _ accepted: Bool) {
+        do {
+            _ = try SWMMInp.read(text: Self.model(method, params), file: "probe.inp")
+            #expect(accepted, "\(method) \(params) was accepted; SWMM refuses it")
+        } catch let e as InputError {
+            #expect(!accepted, "\(method) \(params): \(e)")
+            #expect(e.message.contains("SWMM error 235") && e.location?.line == 15, "\(e)")
+        } catch { Issue.record("\(error)") }
+    }
+}
