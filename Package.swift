@@ -64,7 +64,7 @@ let package = Package(
         ], swiftSettings: checks),
 
         // Benchmarks: side-by-side runs against reference implementations, printed as JSON.
-        .executableTarget(name: "ctbench", dependencies: ["Geometry", "SpatialIndex", "SimCore", "CGEOS"],
+        .executableTarget(name: "ctbench", dependencies: ["Geometry", "SpatialIndex", "SimCore", "CGEOS", "Stormwater", "CityIO", "CityModel"],
                           path: "Benchmarks/ctbench"),
 
         .target(name: "TestSupport", dependencies: ["CityModel", "Geometry"], path: "Tests/TestSupport"),
@@ -73,6 +73,8 @@ let package = Package(
         .testTarget(name: "CityModelTests", dependencies: ["CityModel", "Geometry", "TestSupport"]),
         .testTarget(name: "CityIOTests", dependencies: ["CityIO", "CityModel", "Geometry", "TestSupport", "CSpatiaLite"]),
         .testTarget(name: "SimCoreTests", dependencies: ["SimCore"]),
+        .testTarget(name: "StormwaterTests", dependencies: ["Stormwater", "CityModel", "Geometry", "SimCore", "TestSupport"]),
+        .testTarget(name: "StormwaterValidationTests", dependencies: ["Stormwater", "CityIO", "CityModel", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["citytwin", "CityIO", "CityModel", "TestSupport"]),
     ]
 )

@@ -15,6 +15,8 @@ public struct XSectionGeometry: Sendable, Hashable {
     public enum Kind: Sendable, Hashable {
         case circular
         case rectClosed, rectOpen, trapezoidal, triangular, parabolic, power
+        /// A closed rectangle with a triangular bottom of height `bottomHeight` (SWMM RECT_TRIANGULAR).
+        case rectTriangular
         /// A true ellipse, horizontal (wider than tall) or vertical.
         case ellipse
         /// A link with no geometry (pumps, dummy conduits).
@@ -43,6 +45,8 @@ public struct XSectionGeometry: Sendable, Hashable {
 
     // Shape parameters (ft): bottom width, side slopes (run/rise), exponent.
     let bottomWidth: Double, slopeLeft: Double, slopeRight: Double, exponent: Double
+    /// Height of the triangular bottom (rect-triangular sections), ft.
+    let bottomHeight: Double
     /// Number of vertical sides counted in the wetted perimeter of an open rectangle (0, 1 or 2).
     let sides: Double
     /// Normalised 51-entry tables for circular/elliptical shapes.
@@ -75,11 +79,13 @@ public struct XSectionGeometry: Sendable, Hashable {
     ///   - slopeLeft, slopeRight: trapezoid side slopes (horizontal run per unit rise).
     ///   - exponent: the power-law shape's exponent (width ∝ depth^(1/exponent)).
     ///   - sides: vertical walls of an open rectangle counted as wetted (default 2).
+    ///   - bottomHeight: height of the triangular bottom of a rect-triangular section (ft).
     public init(kind: Kind, height: Double, width: Double = 0, slopeLeft: Double = 0, slopeRight: Double = 0,
-                exponent: Double = 1, sides: Double = 2) {
+                exponent: Double = 1, sides: Double = 2, bottomHeight: Double = 0) {
         self.kind = kind
         self.bottomWidth = width; self.slopeLeft = slopeLeft; self.slopeRight = slopeRight
         self.exponent = exponent; self.sides = sides
+        self.bottomHeight = kind == .rectTriangular ? min(max(bottomHeight, 1e-9), height) : 0
         let h = height
         switch kind {
         case .dummy:
@@ -95,6 +101,11 @@ public struct XSectionGeometry: Sendable, Hashable {
             tables = XSectionGeometry.makeTables(a: width / 2, b: h / 2)
         case .rectClosed:
             yFull = h; aFull = width * h; rFull = aFull / (2 * (width + h)); wMax = width; ywMax = h; isClosed = true; tables = nil
+        case .rectTriangular:
+            let ht = min(max(bottomHeight, 1e-9), h)
+            yFull = h; aFull = width * (h - ht / 2); wMax = width; ywMax = h; isClosed = true; tables = nil
+            let side = ((width / 2) * (width / 2) + ht * ht).squareRoot()
+            rFull = aFull / (2 * side + 2 * (h - ht) + width)
         case .rectOpen:
             yFull = h; aFull = width * h; rFull = aFull / (width + sides * h); wMax = width; ywMax = h; isClosed = false; tables = nil
         case .trapezoidal:
@@ -119,7 +130,9 @@ public struct XSectionGeometry: Sendable, Hashable {
             let n = 400
             for i in 1..<n {
                 let a = aFull * Double(i) / Double(n)
-                let s = Self.sectionFactorRaw(kind: kind, a: a, geometry: (aFull, rFull, yFull, width, tables))
+                let s = kind == .rectTriangular
+                    ? a * pow(Self.rectTriangularRadius(a: a, aFull: aFull, width: width, height: h, bottom: self.bottomHeight), 2.0 / 3.0)
+                    : Self.sectionFactorRaw(kind: kind, a: a, geometry: (aFull, rFull, yFull, width, tables))
                 if s > best { best = s; bestA = a }
             }
             sMax = best; aMax = bestA
@@ -143,6 +156,21 @@ public struct XSectionGeometry: Sendable, Hashable {
             return a * pow(a / p, 2.0 / 3.0)
         default: return 0
         }
+    }
+
+    /// Hydraulic radius of a rect-triangular section at area a: triangle below, rectangle above, the
+    /// top counted progressively above 97 % full as for closed rectangles.
+    static func rectTriangularRadius(a: Double, aFull: Double, width w: Double, height h: Double, bottom ht: Double) -> Double {
+        if a <= 0 { return 0 }
+        let s = w / 2 / ht
+        let aTri = s * ht * ht
+        let side = (1 + s * s).squareRoot()
+        var p: Double
+        if a <= aTri { p = 2 * (a / s).squareRoot() * side }
+        else { p = 2 * ht * side + 2 * (a - aTri) / w }
+        let alpha = a / aFull
+        if alpha > rectClosedAlphaMax { p += (min(alpha, 1) - rectClosedAlphaMax) / (1 - rectClosedAlphaMax) * w }
+        return a / p
     }
 
     /// Above this fraction of full area the top of a closed rectangle is progressively counted in the
