@@ -149,11 +149,14 @@ extension XSectionGeometry {
     /// section-factor curve; `aMax` when `s ≥ sMax`.
     public func area(sectionFactor s: Double) -> Double {
         if s <= 0 { return 0 }
+        if kind == .circular || kind == .ellipse { if s >= sFull { return aFull } }
         if s >= sMax { return aMax }
         switch kind {
         case .dummy: return 0
         case .circular, .ellipse:
             let psi = s / sFull
+            // SWMM takes any section factor at or above the full value as a full pipe.
+            if psi >= 1 { return aFull }
             if psi <= 0.015 || s < sectionFactor(area: 0.04 * aFull) {
                 return solveArea(forFactor: s, upper: 0.04 * aFull)
             }

@@ -208,15 +208,17 @@ public struct XSectionGeometry: Sendable, Hashable {
     static func phiOfArea(_ alpha: Double) -> Double {
         if alpha <= 0 { return 0 }
         if alpha >= 1 { return .pi }
-        // Start from the small-area asymptote or the middle.
-        var phi = alpha < 0.1 ? pow(1.5 * Double.pi * alpha, 1.0 / 3.0) : Double.pi * alpha
-        for _ in 0..<60 {
+        // g(φ) = (φ − sin φ cos φ)/π increases monotonically on [0, π]: Newton inside a shrinking bracket.
+        var lo = 0.0, hi = Double.pi
+        var phi = alpha < 0.1 ? min(pow(1.5 * Double.pi * alpha, 1.0 / 3.0), hi) : Double.pi * alpha
+        for _ in 0..<100 {
             let f = (phi - sin(phi) * cos(phi)) / Double.pi - alpha
+            if f > 0 { hi = phi } else { lo = phi }
             let df = 2 * sin(phi) * sin(phi) / Double.pi
-            if df < 1e-300 { break }
-            let step = f / df
-            phi = min(Double.pi, max(1e-12, phi - step))
-            if abs(step) < 1e-15 { break }
+            var next = df > 0 ? phi - f / df : 0.5 * (lo + hi)
+            if !(next > lo && next < hi) { next = 0.5 * (lo + hi) }
+            if abs(next - phi) < 1e-15 || hi - lo < 1e-15 { phi = next; break }
+            phi = next
         }
         return phi
     }
