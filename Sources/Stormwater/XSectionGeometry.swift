@@ -52,17 +52,27 @@ public struct XSectionGeometry: Sendable, Hashable {
     /// Normalised 51-entry tables for circular/elliptical shapes.
     let tables: Tables?
 
-    struct Tables: Sendable, Hashable {
+    /// Shared, immutable table storage (a class, so copying a section retains one reference).
+    final class Tables: Sendable, Hashable {
+        static func == (a: Tables, b: Tables) -> Bool {
+            a.areaOfDepth == b.areaOfDepth && a.widthOfDepth == b.widthOfDepth && a.depthOfArea == b.depthOfArea
+                && a.radiusOfArea == b.radiusOfArea && a.factorOfArea == b.factorOfArea
+        }
+        func hash(into h: inout Hasher) { h.combine(areaOfDepth); h.combine(factorOfArea) }
+        init(areaOfDepth: [Double], widthOfDepth: [Double], depthOfArea: [Double], radiusOfArea: [Double], factorOfArea: [Double]) {
+            self.areaOfDepth = areaOfDepth; self.widthOfDepth = widthOfDepth; self.depthOfArea = depthOfArea
+            self.radiusOfArea = radiusOfArea; self.factorOfArea = factorOfArea
+        }
         /// A/Afull against y/yFull.
-        var areaOfDepth: [Double]
+        let areaOfDepth: [Double]
         /// W/wMax against y/yFull.
-        var widthOfDepth: [Double]
+        let widthOfDepth: [Double]
         /// y/yFull against A/Afull.
-        var depthOfArea: [Double]
+        let depthOfArea: [Double]
         /// R/Rfull against A/Afull.
-        var radiusOfArea: [Double]
+        let radiusOfArea: [Double]
         /// S/Sfull against A/Afull.
-        var factorOfArea: [Double]
+        let factorOfArea: [Double]
     }
 
     /// Entries in the normalised tables (SWMM's 51-point tables: steps of 1/50).
@@ -230,7 +240,7 @@ public struct XSectionGeometry: Sendable, Hashable {
         let pFull = ellipseArc(a: a, b: b, phi: .pi)
         let rFull = aFull / pFull
         let sFull = aFull * pow(rFull, 2.0 / 3.0)
-        var t = Tables(areaOfDepth: [], widthOfDepth: [], depthOfArea: [], radiusOfArea: [], factorOfArea: [])
+        var t = (areaOfDepth: [Double](), widthOfDepth: [Double](), depthOfArea: [Double](), radiusOfArea: [Double](), factorOfArea: [Double]())
         for i in 0..<n {
             let x = Double(i) / Double(n - 1)
             let phiY = phiOfDepth(x)
@@ -246,7 +256,8 @@ public struct XSectionGeometry: Sendable, Hashable {
         }
         // The tables end exactly at the full values.
         t.areaOfDepth[n - 1] = 1; t.depthOfArea[n - 1] = 1; t.radiusOfArea[n - 1] = 1; t.factorOfArea[n - 1] = 1
-        return t
+        return Tables(areaOfDepth: t.areaOfDepth, widthOfDepth: t.widthOfDepth, depthOfArea: t.depthOfArea,
+                      radiusOfArea: t.radiusOfArea, factorOfArea: t.factorOfArea)
     }
 
     static func parabolaPerimeter(topWidth w: Double, depth y: Double) -> Double {
