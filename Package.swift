@@ -64,7 +64,7 @@ let package = Package(
         ], swiftSettings: checks),
 
         // Benchmarks: side-by-side runs against reference implementations, printed as JSON.
-        .executableTarget(name: "ctbench", dependencies: ["Geometry", "SpatialIndex", "SimCore", "CGEOS"],
+        .executableTarget(name: "ctbench", dependencies: ["Geometry", "SpatialIndex", "SimCore", "CGEOS", "Stormwater", "CityIO", "CityModel"],
                           path: "Benchmarks/ctbench"),
 
         .target(name: "TestSupport", dependencies: ["CityModel", "Geometry"], path: "Tests/TestSupport"),

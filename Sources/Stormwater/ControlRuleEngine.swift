@@ -171,7 +171,8 @@ public struct ControlRuleEngine: Sendable {
             var w = String(w)
             if w.hasPrefix(";") { break }
             // Split operators glued to words (DEPTH>=4).
-            for op in ["<>", ">=", "<=", "=", "<", ">"] where w.count > op.count && w.contains(op) {
+            let ops = ["<>", ">=", "<=", "=", "<", ">"]
+            for op in ops where !ops.contains(w) && w.contains(op) {
                 let parts = w.components(separatedBy: op)
                 out.append(contentsOf: parts.dropLast().flatMap { [$0, op] }.filter { !$0.isEmpty })
                 w = parts.last ?? ""

@@ -459,6 +459,8 @@ extension RoutingNetwork {
             return XSectionGeometry(kind: .rectOpen, height: h, width: w, sides: cs.geom3 > 0 ? 2 - cs.geom3 : 2)
         case .trapezoidal: return XSectionGeometry(kind: .trapezoidal, height: h, width: w, slopeLeft: cs.geom3, slopeRight: cs.geom4)
         case .triangular: return XSectionGeometry(kind: .triangular, height: h, width: w)
+        case .rectangularTriangular:
+            return XSectionGeometry(kind: .rectTriangular, height: h, width: w, bottomHeight: cs.geom3 * ft)
         case .parabolic: return XSectionGeometry(kind: .parabolic, height: h, width: w)
         case .power: return XSectionGeometry(kind: .power, height: h, width: w, exponent: cs.geom3 > 0 ? cs.geom3 : 1)
         case .horizontalEllipse:

@@ -32,6 +32,8 @@ public struct StormwaterSimulation {
     public private(set) var continuity = RoutingContinuity()
     public private(set) var statistics: RoutingStatistics
     var nextRuleTime = 0.0
+    /// Reused per-step lateral inflow buffer (cfs per node).
+    var lateral: [Double]
 
     /// Builds the run from a city model with a stormwater project.
     public init(model: CityModel, runoff: (any RunoffProvider)? = nil, threads: Int? = nil, file: String = "model") throws {
@@ -54,6 +56,7 @@ public struct StormwaterSimulation {
         self.runoff = runoff
         oldRunoff = Array(repeating: 0, count: net.nodeCount); newRunoff = oldRunoff
         lastOutfallFlow = oldRunoff
+        lateral = oldRunoff
         statistics = RoutingStatistics(nodes: net.nodeCount, links: net.linkCount)
         continuity.initialStorage = router.storedVolume
         if duration <= 0 { throw InputError(.badValue, "the simulation ends before it starts", at: SourceLocation(file: file)) }
@@ -116,8 +119,8 @@ public struct StormwaterSimulation {
         let oldTime = time
         time += dt
         stepFlows = StepFlows()
-        var lateral = [Double](repeating: 0, count: router.net.nodeCount)
-        let (ex, dw) = inflows.add(at: time, to: &lateral)
+        for i in 0..<lateral.count { lateral[i] = 0 }
+        let (ex, dw) = inflows.isEmpty ? (0, 0) : inflows.add(at: time, to: &lateral)
         stepFlows.external = ex; stepFlows.dryWeather = dw
         if runoff != nil {
             let span = newRunoffTime - oldRunoffTime

@@ -16,6 +16,9 @@ extension XSectionGeometry {
             }
             return aFull * Self.lookup(yNorm, tables!.areaOfDepth)
         case .rectClosed, .rectOpen: return bottomWidth * y
+        case .rectTriangular:
+            let s = wMax / 2 / bottomHeight
+            return y <= bottomHeight ? s * y * y : s * bottomHeight * bottomHeight + wMax * (y - bottomHeight)
         case .trapezoidal: return y * (bottomWidth + y * (slopeLeft + slopeRight) / 2)
         case .triangular: return wMax / (2 * yFull) * y * y
         case .parabolic: return 2.0 / 3.0 * wMax * (y / yFull).squareRoot() * y
@@ -34,6 +37,9 @@ extension XSectionGeometry {
             if yNorm < 0.04 { return Self.ellipseState(a: wMax / 2, b: yFull / 2, phi: Self.phiOfDepth(yNorm)).width }
             return wMax * Self.lookup(yNorm, tables!.widthOfDepth)
         case .rectClosed, .rectOpen: return bottomWidth
+        case .rectTriangular:
+            if y >= yFull { return 0 }
+            return y <= bottomHeight ? wMax * y / bottomHeight : wMax
         case .trapezoidal: return bottomWidth + min(y, yFull) * (slopeLeft + slopeRight)
         case .triangular: return wMax * min(y, yFull) / yFull
         case .parabolic: return wMax * (min(y, yFull) / yFull).squareRoot()
@@ -68,6 +74,10 @@ extension XSectionGeometry {
             if alpha < 0.04 { return Self.ellipseState(a: wMax / 2, b: yFull / 2, phi: Self.phiOfArea(alpha)).y }
             return yFull * Self.lookup(alpha, tables!.depthOfArea)
         case .rectClosed, .rectOpen: return a / bottomWidth
+        case .rectTriangular:
+            let s = wMax / 2 / bottomHeight
+            let aTri = s * bottomHeight * bottomHeight
+            return a <= aTri ? (a / s).squareRoot() : bottomHeight + (a - aTri) / wMax
         case .trapezoidal:
             let s = (slopeLeft + slopeRight) / 2
             if s == 0 { return a / bottomWidth }
@@ -98,6 +108,8 @@ extension XSectionGeometry {
                 p += (min(alpha, 1) - Self.rectClosedAlphaMax) / (1 - Self.rectClosedAlphaMax) * bottomWidth
             }
             return a / p
+        case .rectTriangular:
+            return Self.rectTriangularRadius(a: min(a, aFull), aFull: aFull, width: wMax, height: yFull, bottom: bottomHeight)
         default:
             let y = depth(area: min(a, aFull))
             let p = perimeter(depth: y)
@@ -109,7 +121,7 @@ extension XSectionGeometry {
     public func hydraulicRadius(depth y: Double) -> Double {
         if y <= 0 { return 0 }
         switch kind {
-        case .circular, .ellipse, .rectClosed: return hydraulicRadius(area: area(depth: y))
+        case .circular, .ellipse, .rectClosed, .rectTriangular: return hydraulicRadius(area: area(depth: y))
         case .dummy: return 0
         default:
             let yy = min(y, yFull)
@@ -137,11 +149,14 @@ extension XSectionGeometry {
     /// section-factor curve; `aMax` when `s ≥ sMax`.
     public func area(sectionFactor s: Double) -> Double {
         if s <= 0 { return 0 }
+        if kind == .circular || kind == .ellipse { if s >= sFull { return aFull } }
         if s >= sMax { return aMax }
         switch kind {
         case .dummy: return 0
         case .circular, .ellipse:
             let psi = s / sFull
+            // SWMM takes any section factor at or above the full value as a full pipe.
+            if psi >= 1 { return aFull }
             if psi <= 0.015 || s < sectionFactor(area: 0.04 * aFull) {
                 return solveArea(forFactor: s, upper: 0.04 * aFull)
             }

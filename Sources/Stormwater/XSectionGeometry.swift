@@ -15,6 +15,8 @@ public struct XSectionGeometry: Sendable, Hashable {
     public enum Kind: Sendable, Hashable {
         case circular
         case rectClosed, rectOpen, trapezoidal, triangular, parabolic, power
+        /// A closed rectangle with a triangular bottom of height `bottomHeight` (SWMM RECT_TRIANGULAR).
+        case rectTriangular
         /// A true ellipse, horizontal (wider than tall) or vertical.
         case ellipse
         /// A link with no geometry (pumps, dummy conduits).
@@ -43,22 +45,34 @@ public struct XSectionGeometry: Sendable, Hashable {
 
     // Shape parameters (ft): bottom width, side slopes (run/rise), exponent.
     let bottomWidth: Double, slopeLeft: Double, slopeRight: Double, exponent: Double
+    /// Height of the triangular bottom (rect-triangular sections), ft.
+    let bottomHeight: Double
     /// Number of vertical sides counted in the wetted perimeter of an open rectangle (0, 1 or 2).
     let sides: Double
     /// Normalised 51-entry tables for circular/elliptical shapes.
     let tables: Tables?
 
-    struct Tables: Sendable, Hashable {
+    /// Shared, immutable table storage (a class, so copying a section retains one reference).
+    final class Tables: Sendable, Hashable {
+        static func == (a: Tables, b: Tables) -> Bool {
+            a.areaOfDepth == b.areaOfDepth && a.widthOfDepth == b.widthOfDepth && a.depthOfArea == b.depthOfArea
+                && a.radiusOfArea == b.radiusOfArea && a.factorOfArea == b.factorOfArea
+        }
+        func hash(into h: inout Hasher) { h.combine(areaOfDepth); h.combine(factorOfArea) }
+        init(areaOfDepth: [Double], widthOfDepth: [Double], depthOfArea: [Double], radiusOfArea: [Double], factorOfArea: [Double]) {
+            self.areaOfDepth = areaOfDepth; self.widthOfDepth = widthOfDepth; self.depthOfArea = depthOfArea
+            self.radiusOfArea = radiusOfArea; self.factorOfArea = factorOfArea
+        }
         /// A/Afull against y/yFull.
-        var areaOfDepth: [Double]
+        let areaOfDepth: [Double]
         /// W/wMax against y/yFull.
-        var widthOfDepth: [Double]
+        let widthOfDepth: [Double]
         /// y/yFull against A/Afull.
-        var depthOfArea: [Double]
+        let depthOfArea: [Double]
         /// R/Rfull against A/Afull.
-        var radiusOfArea: [Double]
+        let radiusOfArea: [Double]
         /// S/Sfull against A/Afull.
-        var factorOfArea: [Double]
+        let factorOfArea: [Double]
     }
 
     /// Entries in the normalised tables (SWMM's 51-point tables: steps of 1/50).
@@ -75,11 +89,13 @@ public struct XSectionGeometry: Sendable, Hashable {
     ///   - slopeLeft, slopeRight: trapezoid side slopes (horizontal run per unit rise).
     ///   - exponent: the power-law shape's exponent (width ∝ depth^(1/exponent)).
     ///   - sides: vertical walls of an open rectangle counted as wetted (default 2).
+    ///   - bottomHeight: height of the triangular bottom of a rect-triangular section (ft).
     public init(kind: Kind, height: Double, width: Double = 0, slopeLeft: Double = 0, slopeRight: Double = 0,
-                exponent: Double = 1, sides: Double = 2) {
+                exponent: Double = 1, sides: Double = 2, bottomHeight: Double = 0) {
         self.kind = kind
         self.bottomWidth = width; self.slopeLeft = slopeLeft; self.slopeRight = slopeRight
         self.exponent = exponent; self.sides = sides
+        self.bottomHeight = kind == .rectTriangular ? min(max(bottomHeight, 1e-9), height) : 0
         let h = height
         switch kind {
         case .dummy:
@@ -95,6 +111,11 @@ public struct XSectionGeometry: Sendable, Hashable {
             tables = XSectionGeometry.makeTables(a: width / 2, b: h / 2)
         case .rectClosed:
             yFull = h; aFull = width * h; rFull = aFull / (2 * (width + h)); wMax = width; ywMax = h; isClosed = true; tables = nil
+        case .rectTriangular:
+            let ht = min(max(bottomHeight, 1e-9), h)
+            yFull = h; aFull = width * (h - ht / 2); wMax = width; ywMax = h; isClosed = true; tables = nil
+            let side = ((width / 2) * (width / 2) + ht * ht).squareRoot()
+            rFull = aFull / (2 * side + 2 * (h - ht) + width)
         case .rectOpen:
             yFull = h; aFull = width * h; rFull = aFull / (width + sides * h); wMax = width; ywMax = h; isClosed = false; tables = nil
         case .trapezoidal:
@@ -119,7 +140,9 @@ public struct XSectionGeometry: Sendable, Hashable {
             let n = 400
             for i in 1..<n {
                 let a = aFull * Double(i) / Double(n)
-                let s = Self.sectionFactorRaw(kind: kind, a: a, geometry: (aFull, rFull, yFull, width, tables))
+                let s = kind == .rectTriangular
+                    ? a * pow(Self.rectTriangularRadius(a: a, aFull: aFull, width: width, height: h, bottom: self.bottomHeight), 2.0 / 3.0)
+                    : Self.sectionFactorRaw(kind: kind, a: a, geometry: (aFull, rFull, yFull, width, tables))
                 if s > best { best = s; bestA = a }
             }
             sMax = best; aMax = bestA
@@ -143,6 +166,21 @@ public struct XSectionGeometry: Sendable, Hashable {
             return a * pow(a / p, 2.0 / 3.0)
         default: return 0
         }
+    }
+
+    /// Hydraulic radius of a rect-triangular section at area a: triangle below, rectangle above, the
+    /// top counted progressively above 97 % full as for closed rectangles.
+    static func rectTriangularRadius(a: Double, aFull: Double, width w: Double, height h: Double, bottom ht: Double) -> Double {
+        if a <= 0 { return 0 }
+        let s = w / 2 / ht
+        let aTri = s * ht * ht
+        let side = (1 + s * s).squareRoot()
+        var p: Double
+        if a <= aTri { p = 2 * (a / s).squareRoot() * side }
+        else { p = 2 * ht * side + 2 * (a - aTri) / w }
+        let alpha = a / aFull
+        if alpha > rectClosedAlphaMax { p += (min(alpha, 1) - rectClosedAlphaMax) / (1 - rectClosedAlphaMax) * w }
+        return a / p
     }
 
     /// Above this fraction of full area the top of a closed rectangle is progressively counted in the
@@ -180,15 +218,17 @@ public struct XSectionGeometry: Sendable, Hashable {
     static func phiOfArea(_ alpha: Double) -> Double {
         if alpha <= 0 { return 0 }
         if alpha >= 1 { return .pi }
-        // Start from the small-area asymptote or the middle.
-        var phi = alpha < 0.1 ? pow(1.5 * Double.pi * alpha, 1.0 / 3.0) : Double.pi * alpha
-        for _ in 0..<60 {
+        // g(φ) = (φ − sin φ cos φ)/π increases monotonically on [0, π]: Newton inside a shrinking bracket.
+        var lo = 0.0, hi = Double.pi
+        var phi = alpha < 0.1 ? min(pow(1.5 * Double.pi * alpha, 1.0 / 3.0), hi) : Double.pi * alpha
+        for _ in 0..<100 {
             let f = (phi - sin(phi) * cos(phi)) / Double.pi - alpha
+            if f > 0 { hi = phi } else { lo = phi }
             let df = 2 * sin(phi) * sin(phi) / Double.pi
-            if df < 1e-300 { break }
-            let step = f / df
-            phi = min(Double.pi, max(1e-12, phi - step))
-            if abs(step) < 1e-15 { break }
+            var next = df > 0 ? phi - f / df : 0.5 * (lo + hi)
+            if !(next > lo && next < hi) { next = 0.5 * (lo + hi) }
+            if abs(next - phi) < 1e-15 || hi - lo < 1e-15 { phi = next; break }
+            phi = next
         }
         return phi
     }
@@ -200,7 +240,7 @@ public struct XSectionGeometry: Sendable, Hashable {
         let pFull = ellipseArc(a: a, b: b, phi: .pi)
         let rFull = aFull / pFull
         let sFull = aFull * pow(rFull, 2.0 / 3.0)
-        var t = Tables(areaOfDepth: [], widthOfDepth: [], depthOfArea: [], radiusOfArea: [], factorOfArea: [])
+        var t = (areaOfDepth: [Double](), widthOfDepth: [Double](), depthOfArea: [Double](), radiusOfArea: [Double](), factorOfArea: [Double]())
         for i in 0..<n {
             let x = Double(i) / Double(n - 1)
             let phiY = phiOfDepth(x)
@@ -216,7 +256,8 @@ public struct XSectionGeometry: Sendable, Hashable {
         }
         // The tables end exactly at the full values.
         t.areaOfDepth[n - 1] = 1; t.depthOfArea[n - 1] = 1; t.radiusOfArea[n - 1] = 1; t.factorOfArea[n - 1] = 1
-        return t
+        return Tables(areaOfDepth: t.areaOfDepth, widthOfDepth: t.widthOfDepth, depthOfArea: t.depthOfArea,
+                      radiusOfArea: t.radiusOfArea, factorOfArea: t.factorOfArea)
     }
 
     static func parabolaPerimeter(topWidth w: Double, depth y: Double) -> Double {
