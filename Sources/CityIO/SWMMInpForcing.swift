@@ -47,7 +47,7 @@ extension SWMMInpParser {
                 try append(&series[key]!, t, v, l)
             }
         }
-        project.timeSeries = order.map { series[$0]! }
+        project.timeSeries.append(contentsOf: order.map { series[$0]! })
 
         // Curves.
         var curves: [String: Curve] = [:], corder: [String] = []

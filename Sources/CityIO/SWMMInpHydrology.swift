@@ -107,7 +107,9 @@ extension SWMMInpParser {
                 let u = l.tokens[7].uppercased()
                 guard u == "IN" || u == "MM" else { throw badKeyword(l.tokens[7], l, "rain file units (IN, MM)") }
                 toSI = u == "IN" ? 25.4 : 1
-                source = .file(path: resolvePath(l.tokens[5]), station: l.tokens[6], depthUnit: u)
+                let path = resolvePath(l.tokens[5])
+                source = .file(path: path, station: l.tokens[6], depthUnit: u)
+                project.timeSeries.append(try readRainFile(path, station: l.tokens[6], gage: l.tokens[0], line: l))
             default: throw badKeyword(l.tokens[4], l, "rain gage source (TIMESERIES, FILE)")
             }
             project.rainGages.append(RainGage(id: l.tokens[0], format: format, interval: interval, snowCatchFactor: scf,
@@ -252,6 +254,35 @@ extension SWMMInpParser {
             }
         }
         project.adjustments = adj
+    }
+
+    /// A user-prepared rain file (SWMM's standard text format: `STATION YEAR MONTH DAY HOUR MINUTE VALUE`
+    /// per line, `;` comments) read as the series `RAINFILE:<gage>` with times from the start (s).
+    func readRainFile(_ path: String, station: String, gage: String, line: InpLine) throws -> TimeSeries {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw fail(.fileNotFound, 313, "cannot open rain file \(path)", line: line.number)
+        }
+        var ts = TimeSeries(name: "RAINFILE:" + gage, unit: "")
+        var n = 0
+        for raw in String(decoding: data, as: UTF8.self).split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+            n += 1
+            let t = Self.tokenize(raw)
+            if t.isEmpty || t[0].uppercased() != station.uppercased() { continue }
+            let f = t.dropFirst().compactMap { Double($0) }
+            guard t.count >= 7, f.count >= 6,
+                  let d = StormwaterDateTime(year: Int(f[0]), month: Int(f[1]), day: Int(f[2]), hour: Int(f[3]), minute: Int(f[4])) else {
+                throw InputError(.badValue, "invalid rain file entry (SWMM error 318)", at: SourceLocation(file: path, line: n))
+            }
+            let time = Double(d.seconds - project.options.start.seconds)
+            if let last = ts.times.last, time <= last {
+                throw InputError(.badValue, "rain file entries out of order (SWMM error 318)", at: SourceLocation(file: path, line: n))
+            }
+            ts.times.append(time); ts.values.append(f[5])
+        }
+        if ts.times.isEmpty {
+            throw fail(.badValue, 315, "rain file \(path) has no data for station \(station)", line: line.number)
+        }
+        return ts
     }
 
     /// A path from the file, relative to the model file's folder.

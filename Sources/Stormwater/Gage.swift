@@ -18,8 +18,10 @@ struct RainGageState: Sendable {
     /// Builds the record of `gage` from the project's series. `rainfallToInternal` converts mm/h to ft/s.
     init(gage: RainGage, project: StormwaterProject, units: SWMMUnits) throws {
         interval = gage.interval
-        guard case .timeSeries(let name) = gage.source else {
-            throw SimulationInputError("rain gage \(gage.id): rain files are not supported yet; use a time series")
+        let name: String
+        switch gage.source {
+        case .timeSeries(let n): name = n
+        case .file: name = "RAINFILE:" + gage.id   // the reader loads the file as this series
         }
         guard let ts = project.timeSeries(named: name) else {
             throw SimulationInputError("rain gage \(gage.id): time series \(name) is missing")

@@ -97,3 +97,26 @@ import TestSupport
         } catch { Issue.record("\(error)") }
     }
 }
+
+@Suite struct SWMMRainFileTests {
+    /// A rain gage reading a user-prepared rain file gets the station's records as a series, in the
+    /// file's depth units (MM here: 1 mm per value).
+    @Test func rainFileBecomesTheGagesSeries() throws {
+        let dir = TemporaryFolder()
+        try "; station year month day hour minute value\nSTA1 2020 1 1 0 15 0.5\nSTA2 2020 1 1 0 15 9\nSTA1 2020 1 1 0 30 1.25\n"
+            .write(toFile: dir.path + "/rain.dat", atomically: true, encoding: .utf8)
+        let text = SWMMInfiltrationParameterTests.model("HORTON", "3 0.5 4 7 0")
+            .replacingOccurrences(of: "G1 INTENSITY 1:00 1.0 TIMESERIES R", with: "G1 VOLUME 0:15 1.0 FILE rain.dat STA1 MM")
+        let m = try SWMMInp.read(text: text, file: dir.path + "/m.inp")
+        let p = try #require(m.stormwater)
+        let s = try #require(p.timeSeries(named: "RAINFILE:G1"))
+        #expect(s.times == [900, 1800])
+        #expect(s.values == [0.5, 1.25])
+        #expect(p.rainGages[0].toSI == 1)
+        // A missing file is refused on the gage's line.
+        do {
+            _ = try SWMMInp.read(text: text.replacingOccurrences(of: "rain.dat", with: "none.dat"), file: dir.path + "/m.inp")
+            Issue.record("missing rain file accepted")
+        } catch let e as InputError { #expect(e.location?.line == 7 && e.message.contains("cannot open rain file"), "\(e)") }
+    }
+}
