@@ -38,6 +38,9 @@ public struct RunoffModel: Sendable {
     var evap: EvaporationState
     let wetStep: Double, dryStep: Double, duration: Double
     let ignoreRainfall: Bool
+    /// Monthly rainfall multipliers ([ADJUSTMENTS] RAINFALL), January first.
+    let rainFactor: [Double]
+    let start: StormwaterDateTime
     /// IDs of the subcatchments, in model order.
     public let subcatchmentIDs: [String]
     /// Number of drainage nodes of the model (lateral inflows are indexed like `model.drainageNodes`).
@@ -57,6 +60,8 @@ public struct RunoffModel: Sendable {
         let o = p.options
         wetStep = o.wetStep; dryStep = max(o.dryStep, o.wetStep); duration = o.duration
         ignoreRainfall = o.ignoreRainfall
+        rainFactor = p.adjustments.rainfall.count == 12 ? p.adjustments.rainfall : [Double](repeating: 1, count: 12)
+        start = o.start
         evap = try EvaporationState(project: p, units: units)
         if !p.lidUsage.isEmpty { throw SimulationInputError("LID controls are not simulated yet (\(p.lidUsage.count) LID placements)") }
         var gageIndex: [String: Int] = [:]
@@ -132,8 +137,9 @@ public struct RunoffModel: Sendable {
         }
         for j in subs.indices { getRunon(j) }
         hasRunoff = false
+        let factor = rainFactor[start.adding(seconds: t).month - 1]
         for j in subs.indices where subs[j].area > 0 {
-            subs[j].rainfall = subs[j].gage >= 0 ? gages[subs[j].gage].rainfall : 0
+            subs[j].rainfall = subs[j].gage >= 0 ? gages[subs[j].gage].rainfall * factor : 0
             if subRunoff(j, dt) > 0 { hasRunoff = true }
         }
         steps += 1

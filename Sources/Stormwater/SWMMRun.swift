@@ -72,11 +72,28 @@ public struct SWMMRunResult: Sendable {
 public enum SWMMRun {
     /// Runs `model` (with its `stormwater` inputs) to the end.
     public static func run(_ model: CityModel, file: String, threads: Int? = nil) throws -> SWMMRunResult {
+        try checkSupported(model)
         let runoff: RunoffModel? = model.subcatchments.isEmpty ? nil : try RunoffModel(model: model)
         var sim = try StormwaterSimulation(model: model, runoff: runoff, threads: threads, file: file)
         let c0 = clock()
         sim.run()
         let cpu = Double(clock() - c0) / Double(CLOCKS_PER_SEC)
         return SWMMRunResult(routing: sim.summary, runoff: sim.runoffModel, cpuSeconds: cpu)
+    }
+
+    /// Refuses inputs that SWMM would simulate and this engine does not yet, rather than ignoring them.
+    public static func checkSupported(_ model: CityModel) throws {
+        guard let p = model.stormwater else { throw SimulationInputError("the model has no stormwater inputs") }
+        let o = p.options
+        if !p.rdiiInflows.isEmpty && !o.ignoreRDII { throw SimulationInputError("RDII inflows are not simulated yet (set IGNORE_RDII YES to run without them)") }
+        if p.unsimulatedSections["GROUNDWATER"] != nil && !o.ignoreGroundwater {
+            throw SimulationInputError("groundwater is not simulated yet (set IGNORE_GROUNDWATER YES to run without it)")
+        }
+        if !o.ignoreSnowmelt && p.subcatchmentRunoff.values.contains(where: { $0.snowPack != nil }) {
+            throw SimulationInputError("snowmelt is not simulated yet (set IGNORE_SNOWMELT YES to run without it)")
+        }
+        if p.adjustments.conductivity.contains(where: { $0 != 1 }) || !p.adjustments.subcatchmentPatterns.isEmpty {
+            throw SimulationInputError("conductivity adjustments and per-subcatchment N-PERV/DSTORE/INFIL patterns are not simulated yet")
+        }
     }
 }

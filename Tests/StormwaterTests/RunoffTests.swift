@@ -104,4 +104,29 @@ import TestSupport
         #expect(c.rainfall > 0 && c.infiltration > 0 && c.runoff > 0)
         #expect(abs(c.errorPercent) < 0.05, "\(infil): error \(c.errorPercent) %")
     }
+
+    /// Monthly rainfall adjustments multiply the gage's rainfall.
+    @Test func rainfallAdjustmentScalesPrecipitation() throws {
+        var base = try RunoffModel(model: Self.plane(imperv: 1, rainInPerHour: 1, rainHours: 1, hours: 2))
+        base.run()
+        var m = Self.plane(imperv: 1, rainInPerHour: 1, rainHours: 1, hours: 2)
+        m.stormwater!.adjustments.rainfall = [Double](repeating: 1, count: 12)
+        m.stormwater!.adjustments.rainfall[0] = 1.5   // January
+        var adjusted = try RunoffModel(model: m)
+        adjusted.run()
+        let p0 = base.statistics[0].stats.precipitation, p1 = adjusted.statistics[0].stats.precipitation
+        #expect(abs(p0 - 1) < 1e-12 && abs(p1 - 1.5) < 1e-12, "\(p0) in, \(p1) in")
+    }
+
+    /// Inputs SWMM would simulate and this engine does not are refused, never ignored.
+    @Test func unsimulatedInputsAreRefused() throws {
+        var m = Self.plane(imperv: 1, rainInPerHour: 1, rainHours: 1, hours: 2)
+        m.stormwater!.rdiiInflows = [RDIIInflow(node: "O1", unitHydrograph: "UH", sewershedArea: 1000)]
+        #expect(throws: SimulationInputError.self) { try SWMMRun.checkSupported(m) }
+        m.stormwater!.options.ignoreRDII = true
+        try SWMMRun.checkSupported(m)
+        m.stormwater!.lidUsage = [LIDUsage(subcatchment: "S1", control: "L", count: 1, unitArea: 10, unitWidth: 1,
+                                           initialSaturation: 0, fromImpervious: 0.5)]
+        #expect(throws: SimulationInputError.self) { try RunoffModel(model: m) }
+    }
 }
