@@ -59,7 +59,7 @@ let package = Package(
 
         // Layer 6: the command-line tool (thin: no simulation logic).
         .executableTarget(name: "citytwin", dependencies: [
-            "CityIO", "CityModel", "Geometry", "Scenario", "Report",
+            "CityIO", "CityModel", "Geometry", "Scenario", "Report", "Stormwater",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: checks),
 

@@ -326,6 +326,17 @@ extension SWMMInpParser {
                                                  gutterWidth: at(5, 0) * L, sides: Int(at(6, 1)), backingWidth: at(7, 0) * L,
                                                  backingSlope: at(8, 0) / 100, backingRoughness: at(9, 0)))
         }
+        // Full heights of transect and street sections: the transect's elevation range, and a street's
+        // curb height plus its gutter depression.
+        for k in model.drainageLinks.indices {
+            guard let x = model.drainageLinks[k].crossSection, let name = x.curve?.uppercased() else { continue }
+            if x.shape == .irregular, let t = project.transects.first(where: { $0.name.uppercased() == name }),
+               let lo = t.elevations.min(), let hi = t.elevations.max() {
+                model.drainageLinks[k].crossSection!.geom1 = hi - lo
+            } else if x.shape == .street, let st = project.streets.first(where: { $0.name.uppercased() == name }) {
+                model.drainageLinks[k].crossSection!.geom1 = st.curbHeight + st.gutterDepression
+            }
+        }
         var inlets: [String: InletDesign] = [:], order: [String] = []
         for l in sections["INLETS"] ?? [] {
             guard l.tokens.count >= 3 else { throw tooFew(l, "an inlet needs a type and its size") }
@@ -402,7 +413,15 @@ extension SWMMInpParser {
         for (i, r) in rings where r.count >= 3 {
             var ring = r
             if ring.first != ring.last { ring.append(ring[0]) }
-            if ring.count >= 4 { model.subcatchments[i].shape = .polygon(Polygon(exterior: ring)) }
+            guard ring.count >= 4 else { continue }
+            // SWMM's map polygons are drawings that SWMM never checks; an invalid one is left out of the
+            // model's geometry (with the reason) rather than making the model invalid.
+            let shape = Shape.polygon(Polygon(exterior: ring))
+            if let why = try? GeosContext.forCurrentThread.validityReason(shape) {
+                model.subcatchments[i].attributes["map_polygon_invalid"] = .string(why)
+            } else {
+                model.subcatchments[i].shape = shape
+            }
         }
         var symbols: [String: Coordinate] = [:]
         for l in sections["SYMBOLS"] ?? [] {
