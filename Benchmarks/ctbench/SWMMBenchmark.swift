@@ -40,7 +40,10 @@ enum SWMMBenchmark {
             do { model = try SWMMInp.read(path: path) } catch { printError("\(name): read: \(error)"); continue }
             if routingOnly && !model.subcatchments.isEmpty { continue }
             var sim: StormwaterSimulation
-            do { sim = try StormwaterSimulation(model: model, threads: 1, file: path) } catch { printError("\(name): \(error)"); continue }
+            do {
+                let runoff: RunoffModel? = model.subcatchments.isEmpty ? nil : try RunoffModel(model: model)
+                sim = try StormwaterSimulation(model: model, runoff: runoff, threads: 1, file: path)
+            } catch { printError("\(name): \(error)"); continue }
             let t = Timing.measure { sim.run() }
             ours += t.cpuSeconds
             ran.append(name)
