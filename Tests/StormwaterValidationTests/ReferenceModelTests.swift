@@ -9,7 +9,7 @@ import TestSupport
 /// dry-weather flow only (no subcatchments), with the issue's tolerances: outfall volume 0.5 %,
 /// outfall peak 2 %, node maximum depth 0.07 ft (0.02 m), routing continuity ±0.5 points.
 @Suite struct ReferenceModelTests {
-    static let routingModels = ["Example6", "Pump_Control_Model", "SWMMExtCntrlModel", "alt_test1", "model_node_inflows"]
+    static let routingModels = ["Pump_Control_Model", "SWMMExtCntrlModel", "alt_test1", "model_node_inflows"]
 
     struct Expected {
         var outfalls: [String: (volume: Double, peak: Double)] = [:]
@@ -29,6 +29,14 @@ import TestSupport
         e.continuity = ((obj["continuity"] as? [String: Any])?["flow_routing_error_pct"] as? Double) ?? 0
         e.metric = ((obj["units"] as? [String: Any])?["depth"] as? String) == "m"
         return e
+    }
+
+    /// Example6 routes through a culvert with inlet control (SWMM's FHWA HDS-5 culvert code 4),
+    /// which the engine does not model yet: its inlet node's maximum depth is 3.17 ft off.
+    @Test func example6CulvertInletControl() throws {
+        withKnownIssue("culvert inlet control is not modelled (issue 3)") {
+            try matchesSWMM(model: "Example6")
+        }
     }
 
     @Test(arguments: routingModels)
