@@ -1,0 +1,6 @@
+import Testing
+@testable import Report
+
+@Suite struct CanvasTests {
+    @Test func placeholder() { #expect(Bool(true)) }
+}
