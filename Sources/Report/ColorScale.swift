@@ -65,8 +65,8 @@ public enum NiceScale {
         let e = (log10(x)).rounded(.down)
         let p = pow(10, e)
         let f = x / p
-        for m in [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10] as [Double] where f <= m * (1 + 1e-12) { return m * p }
-        return 10 * p
+        for m in [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10] as [Double] where f <= m * (1 + 1e-12) { return times(m, e) }
+        return times(10, e)
     }
 
     /// A nice step so that `span` holds about `count` steps.
@@ -76,8 +76,12 @@ public enum NiceScale {
         let p = pow(10, (log10(raw)).rounded(.down))
         let f = raw / p
         let m: Double = f < 1.5 ? 1 : f < 2.25 ? 2 : f < 3.5 ? 2.5 : f < 7.5 ? 5 : 10
-        return m * p
+        return times(m, (log10(raw)).rounded(.down))
     }
+
+    /// m × 10ᵉ as the double nearest the decimal (0.3, not 0.30000000000000004): negative powers
+    /// divide by an exact power of ten.
+    static func times(_ m: Double, _ e: Double) -> Double { e >= 0 ? m * pow(10, e) : m / pow(10, -e) }
 
     /// Ticks covering [lo, hi]: the range widened to multiples of a nice step, and the step.
     public static func ticks(_ lo: Double, _ hi: Double, count: Int = 6) -> (ticks: [Double], step: Double) {

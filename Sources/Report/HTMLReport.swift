@@ -136,7 +136,7 @@ public enum HTMLReport {
     /// A duration in seconds as `2 h 30 min`, `45 min`, `30 s`.
     public static func duration(_ s: Double) -> String {
         guard s.isFinite, s >= 0 else { return "–" }
-        if s < 60 { return "\(KPI.format(s)) s" }
+        if s < 60 { return s < 1 ? "\(KPI.format(s)) s" : "\(Int(s.rounded())) s" }
         let m = Int((s / 60).rounded(.down)), rest = s - Double(m) * 60
         let h = m / 60, mm = m % 60
         var out = h > 0 ? "\(h) h" + (mm > 0 ? " \(mm) min" : "") : "\(mm) min"

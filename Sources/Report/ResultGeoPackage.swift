@@ -63,9 +63,9 @@ public enum ResultGeoPackage {
     }
 
     private static func fill(_ db: Database, layers: [ResultLayer], srid: Int) throws {
-        try db.execute(sql: "PRAGMA application_id = 1196444487")        // 'GPKG'
-        try db.execute(sql: "PRAGMA user_version = 10200")
         _ = try Int.fetchOne(db, sql: "SELECT gpkgCreateBaseTables()")
+        try db.execute(sql: "PRAGMA application_id = 1196444487")        // 'GPKG' (after the base tables, which set 'GP10')
+        try db.execute(sql: "PRAGMA user_version = 10200")
         if try Int.fetchOne(db, sql: "SELECT count(*) FROM gpkg_spatial_ref_sys WHERE srs_id = ?", arguments: [srid]) == 0 {
             _ = try Int.fetchOne(db, sql: "SELECT gpkgInsertEpsgSRID(?)", arguments: [srid])
             guard try Int.fetchOne(db, sql: "SELECT count(*) FROM gpkg_spatial_ref_sys WHERE srs_id = ?", arguments: [srid]) == 1 else {
