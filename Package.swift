@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "CityIOTests", dependencies: ["CityIO", "CityModel", "Geometry", "TestSupport", "CSpatiaLite"]),
         .testTarget(name: "SimCoreTests", dependencies: ["SimCore"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "CityIO", "CityModel", "Geometry", "SimCore", "TestSupport"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "CityIO", "CityModel", "Geometry", "TestSupport", "CCairo"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Scenario", "CityIO", "CityModel", "Geometry", "TestSupport", "CCairo"]),
         .testTarget(name: "CLITests", dependencies: ["citytwin", "CityIO", "CityModel", "TestSupport"]),
     ]
 )

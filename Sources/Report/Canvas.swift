@@ -144,6 +144,12 @@ public final class Canvas {
     public func setEvenOddFill() { cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD) }
     public func fillPath(preserve: Bool = false) { preserve ? cairo_fill_preserve(cr) : cairo_fill(cr) }
     public func strokePath(preserve: Bool = false) { preserve ? cairo_stroke_preserve(cr) : cairo_stroke(cr) }
+    /// Starts drawing into an offscreen group (composited by `paintGroup`).
+    public func beginGroup() { cairo_push_group(cr) }
+    /// Paints the group started by `beginGroup` onto the canvas.
+    public func paintGroup() { cairo_pop_group_to_source(cr); cairo_paint(cr) }
+    /// With `true`, strokes and fills erase to transparent (cairo's CLEAR operator) instead of painting.
+    public func setErasing(_ erase: Bool) { cairo_set_operator(cr, erase ? CAIRO_OPERATOR_CLEAR : CAIRO_OPERATOR_OVER) }
     public func clip(to r: PixelRect) { cairo_new_path(cr); addRect(r); cairo_clip(cr) }
     public func resetClip() { cairo_reset_clip(cr) }
 

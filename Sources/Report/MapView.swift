@@ -62,13 +62,13 @@ public struct MapPainter {
 
     /// The terrain as a hillshade tinted by elevation: low ground green-grey, high ground sand,
     /// water (below `waterLevel`, if given) pale blue-grey. Shading from `Hillshade` with light
-    /// from the north-west at 45° and 3× vertical exaggeration.
+    /// from the north-west at 45° and 4× vertical exaggeration.
     public func drawTerrain(_ dem: Raster<Double>, waterLevel: Double? = nil) throws {
-        let shade = Hillshade.compute(dem, exaggeration: 3)
+        let shade = Hillshade.compute(dem, exaggeration: 4)
         var lo = Double.infinity, hi = -Double.infinity
         for v in dem.values where v != dem.noData && v.isFinite && v >= (waterLevel ?? -.infinity) { lo = min(lo, v); hi = max(hi, v) }
         if !(hi > lo) { hi = lo + 1 }
-        let low = RGBA(hex: 0xdfe6d3), high = RGBA(hex: 0xf1e6cc), water = RGBA(hex: 0xc9d6e3)
+        let low = RGBA(hex: 0xd5e3c8), high = RGBA(hex: 0xf3e2c2), water = RGBA(hex: 0xbfd3e6)
         var colors = [RGBA](repeating: .clear, count: dem.values.count)
         for i in colors.indices {
             let z = dem.values[i], s = shade[i]
@@ -147,6 +147,22 @@ public struct MapPainter {
             canvas.newPath(); canvas.addPolyline(canvasPoints(l.line, offset: l.offset))
             canvas.setColor(l.color); canvas.setLineWidth(l.width); canvas.strokePath()
         }
+        canvas.restore()
+    }
+
+    /// The outlines of lines only: a `color` edge of `edge` canvas units on each side of a band of
+    /// the line's width, the band itself left transparent (so what lies under the lines shows).
+    public func drawLineOutlines(_ lines: [(line: Polyline, width: Double)], color: RGBA, edge: Double = 0.8) {
+        canvas.save()
+        canvas.clip(to: frame.rect)
+        canvas.setRoundLines(true)
+        canvas.beginGroup()
+        canvas.setColor(color)
+        for l in lines { canvas.newPath(); canvas.addPolyline(canvasPoints(l.line)); canvas.setLineWidth(l.width + 2 * edge); canvas.strokePath() }
+        canvas.setErasing(true)
+        for l in lines { canvas.newPath(); canvas.addPolyline(canvasPoints(l.line)); canvas.setLineWidth(l.width); canvas.strokePath() }
+        canvas.setErasing(false)
+        canvas.paintGroup()
         canvas.restore()
     }
 
@@ -246,22 +262,26 @@ public struct MapPainter {
         return cy + 6
     }
 
-    /// Proportional-circle legend: circles for `values` with radii `radius(value)`. Returns the y below.
+    /// Proportional-circle legend: circles for `values` (largest first) side by side on one
+    /// baseline, each labelled below. Returns the y below.
     @discardableResult
     public func drawCircleLegend(values: [Double], radius: (Double) -> Double, unit: String, title: String,
                                  fill: RGBA, stroke: RGBA, x: Double, y: Double) -> Double {
         canvas.text(title, x, y, size: 13, bold: true, v: .top)
         let rmax = values.map(radius).max() ?? 0
         let base = y + 28 + 2 * rmax
+        var cx = x
         for v in values.sorted(by: >) {
             let r = radius(v)
-            canvas.newPath(); canvas.addCircle(x + rmax, base - r, r)
+            let label = (v == v.rounded() ? String(Int(v)) : KPI.format(v)) + " " + unit
+            let slot = max(2 * rmax, canvas.textWidth(label, size: 12)) + 18
+            canvas.newPath(); canvas.addCircle(cx + slot / 2 - 9, base - r, r)
             canvas.setColor(fill); canvas.fillPath(preserve: true)
             canvas.setColor(stroke); canvas.setLineWidth(1); canvas.strokePath()
-            canvas.strokeLine(x + rmax, base - 2 * r, x + 2 * rmax + 10, base - 2 * r, RGBA(hex: 0x555555), width: 0.8)
-            canvas.text("\(KPI.format(v)) \(unit)", x + 2 * rmax + 14, base - 2 * r, size: 12, v: .middle)
+            canvas.text(label, cx + slot / 2 - 9, base + 6, size: 12, h: .center, v: .top)
+            cx += slot
         }
-        return base + 16
+        return base + 30
     }
 }
 

@@ -6,9 +6,10 @@ import Geometry
 /// band, the map with a scale bar and north arrow, and a legend column.
 ///
 /// Map styles:
-/// - **terrain**: hillshade (`Hillshade`, NW light, 3× exaggeration) tinted from green-grey (low) to
-///   sand (high); **buildings** light grey with a darker outline; **streets** white with a grey
-///   casing, 1.5 + 1.2 × lanes px wide;
+/// - **terrain**: hillshade (`Hillshade`, NW light, 4× exaggeration) tinted from green-grey (low) to
+///   sand (high); **buildings** light grey with a darker outline; **streets** white bands
+///   1.5 + 1.2 × lanes px wide under the water, with grey edges drawn on top of everything (so a
+///   flooded street shows the water's colour between its edges);
 /// - **depth**: ColorBrewer Blues from 0 to the nice ceiling of the largest depth, cells under
 ///   `minimumDepth` (default 0.01 m) left transparent; the 0.15 m and 0.3 m thresholds are marked
 ///   on the colour bar;
@@ -42,10 +43,12 @@ public enum ResultMaps {
         let maxDepth = depth.values.filter { $0 != depth.noData && $0.isFinite }.max() ?? 0
         let scale = ColorScale.depth(maximum: options.maximumDepth ?? maxDepth)
         try drawBase(p, basemap, waterLevel: options.waterLevel)
+        drawStreetFill(p, basemap)
         try p.drawRaster(depth) { $0.isFinite && $0 >= options.minimumDepth ? scale.color($0).with(alpha: 0.9) : .clear }
         drawStreetsAndBuildings(p, basemap, buildingsAlpha: 0.85)
         var y = p.drawColorBar(scale, x: layout.legendX + 34, y: layout.legendY, extra: [(0.15, "0.15"), (0.3, "0.30")])
         y = drawNodeCircles(p, nodeFlooding, legendX: layout.legendX, legendY: y + 10)
+        p.canvas.strokeLine(layout.legendX, y + 18, layout.legendX + 30, y + 18, RGBA(hex: 0x8c8c8c), width: 6)
         y = p.drawSwatches([(RGBA(hex: 0xffffff), "street", 4), (RGBA(hex: 0xd9d9d9), "building", nil)],
                            x: layout.legendX, y: y + 10, title: nil)
         canvas.text("max depth \(KPI.format(maxDepth, decimals: 2)) m", layout.legendX, y + 10, size: 12, color: RGBA(hex: 0x333333), v: .top)
@@ -132,6 +135,7 @@ public enum ResultMaps {
         let m = d.values.filter(\.isFinite).map(abs).max() ?? 0
         let scale = ColorScale.diverging(magnitude: max(m, options.neutralBand * 2), title: options.title)
         try drawBase(p, basemap, waterLevel: nil)
+        drawStreetFill(p, basemap)
         try p.drawRaster(d) { $0.isFinite && abs($0) >= options.neutralBand ? scale.color($0).with(alpha: 0.92) : .clear }
         drawStreetsAndBuildings(p, basemap, buildingsAlpha: 0.85)
         var y = p.drawColorBar(scale, x: layout.legendX + 34, y: layout.legendY)
@@ -171,18 +175,26 @@ public enum ResultMaps {
         if faded { p.canvas.fill(p.frame.rect, RGBA.white.with(alpha: 0.45)) }
     }
 
+    /// Street width on maps in canvas units.
+    static func streetWidth(lanes: Int) -> Double { 1.5 + 1.2 * Double(max(1, min(lanes, 5))) }
+
+    /// Streets as white bands (drawn under the water, so flooded streets show the water's colour).
+    static func drawStreetFill(_ p: MapPainter, _ basemap: Basemap) {
+        p.drawLines(basemap.streets.map { (line: $0.line, color: RGBA.white, width: streetWidth(lanes: $0.lanes), offset: 0.0) })
+    }
+
+    /// Buildings, then the streets' edges on top (their interior left open to what lies beneath).
     static func drawStreetsAndBuildings(_ p: MapPainter, _ basemap: Basemap, buildingsAlpha: Double) {
         p.drawPolygons(basemap.buildings, fill: RGBA(hex: 0xd9d9d9, alpha: buildingsAlpha), stroke: RGBA(hex: 0x7a7a7a), lineWidth: 0.6)
-        let lines = basemap.streets.map { (line: $0.line, color: RGBA.white, width: 1.5 + 1.2 * Double(max(1, min($0.lanes, 5))), offset: 0.0) }
-        p.drawLines(lines, casing: RGBA(hex: 0x8c8c8c))
+        p.drawLineOutlines(basemap.streets.map { (line: $0.line, width: streetWidth(lanes: $0.lanes)) }, color: RGBA(hex: 0x8c8c8c))
     }
 
-    /// Radius (canvas units) of a node-flooding circle: area proportional to volume, the largest 18 px.
+    /// Radius (canvas units) of a node-flooding circle: area proportional to volume, the largest 14 px.
     static func circleRadius(_ v: Double, maxVolume: Double) -> Double {
-        maxVolume > 0 && v > 0 ? 18 * (v / maxVolume).squareRoot() : 0
+        maxVolume > 0 && v > 0 ? 14 * (v / maxVolume).squareRoot() : 0
     }
 
-    static let floodFill = RGBA(hex: 0xe6550d, alpha: 0.55), floodStroke = RGBA(hex: 0x7f2704)
+    static let floodFill = RGBA(hex: 0xe6550d, alpha: 0.4), floodStroke = RGBA(hex: 0xa63603)
 
     static func drawNodeCircles(_ p: MapPainter, _ nodes: [NodeFlooding], legendX: Double, legendY: Double) -> Double {
         let flooded = nodes.filter { $0.volume > 0 }

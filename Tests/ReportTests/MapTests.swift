@@ -49,6 +49,24 @@ import Testing
         #expect(inBuilding.distance(to: blend(RGBA(hex: 0xd9d9d9), 0.85, on: beside)) < 3, "building drawn \(inBuilding)")
     }
 
+    @Test func aFloodedStreetShowsTheWaterBetweenItsEdges() throws {
+        var depth = SyntheticScene.depth
+        depth[15, 10] = 0.5                                  // the street crosses row 15
+        let c = try ResultMaps.depthMap(basemap: SyntheticScene.basemap(), depth: depth, title: "depth")
+        let g = SyntheticScene.grid
+        let x = g.center(row: 15, col: 10).x
+        let water = try pixel(c, at: Coordinate(x, 3_384_745))
+        #expect(water.distance(to: blend(ColorScale.depth(maximum: 0.5).color(0.5), 0.9, on: .white)) < 3, "flooded street drawn \(water)")
+        // The street's edges are drawn on top of the water (grey, antialiased over the blue): the
+        // pixel row under each edge differs from the water and is greyer (less blue over red).
+        let w = ResultMaps.streetWidth(lanes: 2)
+        for side in [-1.0, 1.0] {
+            let edge = try pixel(c, at: Coordinate(x, 3_384_745), dy: side * (w / 2 + 0.4))
+            #expect(edge.distance(to: water) > 25, "no street edge over the water: \(edge)")
+            #expect(edge.b - edge.r < water.b - water.r)
+        }
+    }
+
     @Test func nodeFloodingCirclesScaleWithVolume() throws {
         let g = SyntheticScene.grid
         let nodes = [NodeFlooding(id: "J1", position: g.center(row: 14, col: 8), volume: 400, peakRate: 0.2, duration: 600),
@@ -56,11 +74,11 @@ import Testing
         let c = try ResultMaps.depthMap(basemap: SyntheticScene.basemap(terrain: false), depth: SyntheticScene.depth,
                                         nodeFlooding: nodes, title: "depth")
         let expected = blend(ResultMaps.floodFill, ResultMaps.floodFill.a, on: .white)
-        // Largest circle 18 px; a quarter of the volume gives half the radius (9 px).
-        #expect(try pixel(c, at: nodes[0].position, dx: 15).distance(to: expected) < 3)
-        #expect(try pixel(c, at: nodes[0].position, dx: 21).distance(to: .white) < 3)
-        #expect(try pixel(c, at: nodes[1].position, dx: 6).distance(to: expected) < 3)
-        #expect(try pixel(c, at: nodes[1].position, dx: 12).distance(to: .white) < 3)
+        // Largest circle 14 px; a quarter of the volume gives half the radius (7 px).
+        #expect(try pixel(c, at: nodes[0].position, dx: 12).distance(to: expected) < 3)
+        #expect(try pixel(c, at: nodes[0].position, dx: 17).distance(to: .white) < 3)
+        #expect(try pixel(c, at: nodes[1].position, dx: 5).distance(to: expected) < 3)
+        #expect(try pixel(c, at: nodes[1].position, dx: 10).distance(to: .white) < 3)
     }
 
     @Test func trafficLinksAreDrawnOnTheRightOfTheirDirection() throws {
