@@ -109,6 +109,8 @@ public enum ResultMaps {
         public var neutralBand: Double = 0.01
         /// Legend title with unit, e.g. `Δ max depth (with − without sponge) [m]`.
         public var title: String = "difference A − B"
+        /// The normal water level of rivers and lakes (m), tinted as water in the terrain.
+        public var waterLevel: Double?
         public var layout = MapLayout()
         public var format: ImageFormat = .png
         public init() {}
@@ -134,13 +136,13 @@ public enum ResultMaps {
         let p = MapPainter(canvas: canvas, frame: frame)
         let m = d.values.filter(\.isFinite).map(abs).max() ?? 0
         let scale = ColorScale.diverging(magnitude: max(m, options.neutralBand * 2), title: options.title)
-        try drawBase(p, basemap, waterLevel: nil)
+        try drawBase(p, basemap, waterLevel: options.waterLevel)
         drawStreetFill(p, basemap)
         try p.drawRaster(d) { $0.isFinite && abs($0) >= options.neutralBand ? scale.color($0).with(alpha: 0.92) : .clear }
         drawStreetsAndBuildings(p, basemap, buildingsAlpha: 0.85)
         var y = p.drawColorBar(scale, x: layout.legendX + 34, y: layout.legendY)
         y = drawNodeCircles(p, nodeFlooding, legendX: layout.legendX, legendY: y + 10)
-        canvas.text("|Δ| < \(KPI.format(options.neutralBand)) not coloured", layout.legendX, y + 4, size: 12, color: RGBA(hex: 0x333333), v: .top)
+        canvas.text("|Δ| < \(String(format: "%g", options.neutralBand)) not coloured", layout.legendX, y + 4, size: 12, color: RGBA(hex: 0x333333), v: .top)
         finish(p, layout: layout, title: title, subtitle: subtitle)
         return canvas
     }

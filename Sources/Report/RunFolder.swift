@@ -111,6 +111,7 @@ public enum RunFolder {
                 let mb = try ResultMaps.depthMap(basemap: basemap, depth: db, nodeFlooding: b.nodeFlooding, title: "B: maximum depth", subtitle: b.info.scene, options: o)
                 var dopt = ResultMaps.DifferenceOptions()
                 dopt.title = "Δ max depth A − B [m]"
+                dopt.waterLevel = options.waterLevel
                 let md = try ResultMaps.differenceMap(basemap: basemap, a: da, b: db, title: "Difference of maximum depth, A − B",
                                                       subtitle: "\(a.info.scene) − \(b.info.scene)", options: dopt)
                 try ma.write(to: file("maps/max_depth_a.png")); try mb.write(to: file("maps/max_depth_b.png"))

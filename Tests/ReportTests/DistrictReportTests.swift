@@ -46,6 +46,44 @@ import TestSupport
         #expect(classes[0].area > classes[1].area && classes[1].area > 0)
     }
 
+    @Test func comparisonOfTwoRunsDrawsTheDifferenceOnADivergingScale() throws {
+        let demo = try DistrictDemo.load()
+        var b = demo.results
+        b.info.scene = "demo: hollows filled to 0.45 m below spill"
+        b.maxDepth = DistrictDemo.hollowDepth(demo.model.terrain!.elevation, below: 0.45)
+        for i in b.links.indices { b.links[i].delay *= 0.7 }
+        b.kpis[0].value *= 0.5
+        let tmp = TemporaryFolderPath()
+        let out = Self.keep.map { ($0 as NSString).appendingPathComponent("district-compare") } ?? tmp.file("district-compare")
+        var o = RunFolder.Options()
+        o.overwrite = true; o.waterLevel = 16.0
+        try RunFolder.writeComparison(a: demo.results, b: b, basemap: demo.basemap, to: out, options: o)
+        let png = try #require(DecodedPNG(path: (out as NSString).appendingPathComponent("maps/max_depth_difference.png")))
+        #expect(png.width == 1200 && png.height == 1000)
+        // A − B is +0.2 m wherever B still has water (flat water surfaces 0.2 m apart): red, the
+        // colour of the scale (limits ± the nice ceiling of the largest |A − B|) at +0.2 m.
+        let a = demo.results.maxDepth!, bd = b.maxDepth!, g = a.grid
+        let m = zip(a.values, bd.values).map { abs($0 - $1) }.max()!
+        #expect(abs(m - 0.2) < 1e-9)
+        let buildings = MultiPolygon(demo.basemap.buildings)
+        let i = try #require(a.values.indices.first { bd.values[$0] > 0.3 && !buildings.contains(g.center(row: $0 / g.width, col: $0 % g.width)) })
+        let scale = ColorScale.diverging(magnitude: m, title: "")
+        #expect(scale.maximum == 0.2 && scale.minimum == -0.2)
+        let frame = MapFrame(extent: demo.basemap.extent, fitting: MapLayout().mapArea)
+        let cell = frame.cellRect(g, row: i / g.width, col: i % g.width)
+        var best = Double.infinity
+        for y in Int(cell.y.rounded(.up))..<Int(cell.maxY) { for x in Int(cell.x.rounded(.up))..<Int(cell.maxX) {
+            best = min(best, png.pixel(x, y).distance(to: scale.color(a.values[i] - bd.values[i])))
+        } }
+        #expect(best < 0.08 * 441 + 3, "difference drawn \(best) away from its colour")
+        let html = try String(contentsOfFile: (out as NSString).appendingPathComponent("compare.html"), encoding: .utf8)
+        #expect(html.contains(HTMLReport.comparisonRow(name: b.kpis[0].name, unit: b.kpis[0].unit, a: demo.results.kpis[0], b: b.kpis[0])))
+        if let chromium = Chromium.path, let dir = Self.keep {
+            try Chromium.screenshot(chromium, html: (out as NSString).appendingPathComponent("compare.html"),
+                                    to: (dir as NSString).appendingPathComponent("compare-screenshot.png"), width: 1280, height: 1600)
+        }
+    }
+
     @Test func fullRunFolderAndHeadlessChromiumScreenshot() throws {
         let demo = try DistrictDemo.load()
         let tmp = TemporaryFolderPath()
