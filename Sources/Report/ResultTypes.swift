@@ -209,3 +209,11 @@ public struct Basemap: Sendable {
         self.init(terrain: model.terrain?.elevation, streets: streets, buildings: buildings)
     }
 }
+
+extension Raster where Value == Float {
+    /// The raster with every value widened to `Double` (engines keep fields in `Float`; the report
+    /// takes `Raster<Double>`). The no-data value is carried over; NaN stays NaN. O(cells).
+    public var asDoubles: Raster<Double> {
+        Raster<Double>(grid: grid, values: values.map { Double($0) }, noData: noData.map { Double($0) })
+    }
+}

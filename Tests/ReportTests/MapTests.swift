@@ -37,6 +37,15 @@ import Testing
         #expect(lum(deep) < lum(mid) && lum(mid) < lum(shallow))
     }
 
+    @Test func floatRastersDrawLikeDoubleRasters() throws {
+        let d = SyntheticScene.depth
+        let f = Raster<Float>(grid: d.grid, values: d.values.map(Float.init), noData: -9999).asDoubles
+        #expect(f.noData == -9999 && f.values.count == d.values.count)
+        let a = try ResultMaps.depthMap(basemap: SyntheticScene.basemap(), depth: d, title: "d").encoded()
+        let b = try ResultMaps.depthMap(basemap: SyntheticScene.basemap(), depth: f, title: "d").encoded()
+        #expect(a == b)                // 0.5 and 0.2 are close enough in Float to map to the same colours
+    }
+
     @Test func streetsAndBuildingsAreDrawnWhereTheyAre() throws {
         let c = try ResultMaps.depthMap(basemap: SyntheticScene.basemap(), depth: SyntheticScene.depth, title: "depth")
         let onStreet = try pixel(c, at: Coordinate(527_150, 3_384_745))
