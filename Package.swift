@@ -27,6 +27,7 @@ let package = Package(
         .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
         .systemLibrary(name: "CPROJ", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
         .systemLibrary(name: "CSpatiaLite", pkgConfig: "spatialite", providers: [.apt(["libspatialite-dev"])]),
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         // A header-only shim for the compiler's prefetch builtin (no library).
         .systemLibrary(name: "CPrefetch"),
 
@@ -54,7 +55,10 @@ let package = Package(
         .target(name: "Scenario", dependencies: ["SimCore", "CityModel", "CityIO", "Coupling"], swiftSettings: checks),
 
         // Layer 5: results out.
-        .target(name: "Report", dependencies: ["Scenario", "CityIO"], swiftSettings: checks),
+        .target(name: "Report", dependencies: [
+            "Scenario", "CityIO", "CityModel", "Geometry", "CCairo", "CSpatiaLite",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ], swiftSettings: checks),
         .target(name: "Server", dependencies: ["Scenario"], swiftSettings: checks),
 
         // Layer 6: the command-line tool (thin: no simulation logic).
@@ -76,6 +80,7 @@ let package = Package(
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "CityIO", "CityModel", "Geometry", "SimCore", "TestSupport"]),
         .testTarget(name: "StormwaterTests", dependencies: ["Stormwater", "CityModel", "Geometry", "SimCore", "TestSupport"]),
         .testTarget(name: "StormwaterValidationTests", dependencies: ["Stormwater", "CityIO", "CityModel", "TestSupport"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Scenario", "CityIO", "CityModel", "Geometry", "TestSupport", "CCairo"]),
         .testTarget(name: "CLITests", dependencies: ["citytwin", "CityIO", "CityModel", "TestSupport"]),
     ]
 )
