@@ -30,10 +30,14 @@ public struct RunoffModel: Sendable {
         var rainfall = 0.0, runon = 0.0
         var oldRunoff = 0.0, newRunoff = 0.0
         var stats = SubcatchmentRunoffStatistics()
+        /// Area of the LID units placed in the subcatchment (ft²) — LID hook (LID.swift).
+        var lidArea = 0.0
     }
 
     let units: SWMMUnits
     var subs: [Sub] = []
+    /// LID units per subcatchment (LID.swift).
+    var lids: [[LIDUnitGroup]] = []
     var gages: [RainGageState] = []
     var evap: EvaporationState
     let wetStep: Double, dryStep: Double, duration: Double
@@ -63,7 +67,6 @@ public struct RunoffModel: Sendable {
         rainFactor = p.adjustments.rainfall.count == 12 ? p.adjustments.rainfall : [Double](repeating: 1, count: 12)
         start = o.start
         evap = try EvaporationState(project: p, units: units)
-        if !p.lidUsage.isEmpty { throw SimulationInputError("LID controls are not simulated yet (\(p.lidUsage.count) LID placements)") }
         var gageIndex: [String: Int] = [:]
         for (i, g) in p.rainGages.enumerated() {
             gageIndex[g.id] = i
@@ -73,9 +76,14 @@ public struct RunoffModel: Sendable {
         let subIndex = Dictionary(model.subcatchments.enumerated().map { ($1.id.rawValue, $0) }, uniquingKeysWith: { a, _ in a })
         nodeCount = model.drainageNodes.count
         subcatchmentIDs = model.subcatchments.map(\.id.rawValue)
+        lids = try Self.makeLIDGroups(project: p, model: model, units: units, nodeIndex: nodeIndex, subIndex: subIndex)
         for s in model.subcatchments {
             var x = Sub()
             x.area = units.toInternal(s.area, .landArea)
+            // LID hook: the units' area leaves the subcatchment's sub-areas.
+            x.lidArea = lids[subs.count].reduce(0) { $0 + $1.area }
+            if x.lidArea > x.area * (1 + 1e-9) { throw SimulationInputError("LID units cover more than the area of subcatchment '\(s.id.rawValue)'") }
+            x.lidArea = min(x.lidArea, x.area)
             x.gage = s.rainGauge.flatMap { gageIndex[$0.rawValue] } ?? -1
             if let k = nodeIndex[s.outlet] { x.outNode = k } else { x.outSub = subIndex[s.outlet] ?? -1 }
             let extra = p.subcatchmentRunoff[s.id.rawValue] ?? SubcatchmentRunoffInputs()
@@ -88,7 +96,7 @@ public struct RunoffModel: Sendable {
             x.areas[1].dStore = units.toInternal(s.storageImpervious, .rainDepth)
             x.areas[2].dStore = units.toInternal(s.storagePervious, .rainDepth)
             for i in 0..<3 {
-                let a = (i == 2 ? 1 - imp : imp) * x.area
+                let a = (i == 2 ? 1 - imp : imp) * (x.area - x.lidArea)
                 if a > 0 && x.areas[i].n > 0 { x.areas[i].alpha = 1.49 * width / a * s.slope.squareRoot() / x.areas[i].n }
             }
             x.routeTo = extra.internalRouting
@@ -108,7 +116,7 @@ public struct RunoffModel: Sendable {
 
     /// Water ponded on all subcatchments (ft³).
     func storage() -> Double {
-        subs.reduce(0) { acc, s in acc + s.areas.reduce(0) { $0 + $1.depth * $1.fArea * s.area } }
+        subs.reduce(0) { acc, s in acc + s.areas.reduce(0) { $0 + $1.depth * $1.fArea * (s.area - s.lidArea) } } + lidStorage()
     }
 
     /// Advances runoff by one step (SWMM's `runoff_execute`).
@@ -141,6 +149,7 @@ public struct RunoffModel: Sendable {
         for j in subs.indices where subs[j].area > 0 {
             subs[j].rainfall = subs[j].gage >= 0 ? gages[subs[j].gage].rainfall * factor : 0
             if subRunoff(j, dt) > 0 { hasRunoff = true }
+            if lids[j].contains(where: \.isWet) { hasRunoff = true }
         }
         steps += 1
     }
@@ -156,6 +165,18 @@ public struct RunoffModel: Sendable {
             subs[k].runon += q
             for i in 0..<3 { subs[k].areas[i].inflow += q }
         }
+        // LID hook: surface outflow returned to the pervious area, drain flow sent to another subcatchment.
+        for g in lids[j] {
+            let nonLid = subs[j].area - subs[j].lidArea
+            if g.flowToPerv > 0 && subs[j].areas[2].fArea > 0 && nonLid > 0 {
+                subs[j].areas[2].inflow += g.flowToPerv / (subs[j].areas[2].fArea * nonLid)
+            }
+            if g.drainSub >= 0 && subs[g.drainSub].area > 0 {
+                let q = g.newDrainFlow / subs[g.drainSub].area
+                subs[g.drainSub].runon += q
+                for i in 0..<3 { subs[g.drainSub].areas[i].inflow += q }
+            }
+        }
         let a = subs[j].areas
         if a[2].fArea > 0 && subs[j].routeTo == .pervious {
             let q = a[0].runoff * a[0].fArea + a[1].runoff * a[1].fArea
@@ -170,8 +191,8 @@ public struct RunoffModel: Sendable {
     /// rate over its area (ft/s) and stores the flow leaving it (cfs) in `newRunoff`.
     mutating func subRunoff(_ j: Int, _ dt: Double) -> Double {
         var s = subs[j]
-        let area = s.area
-        let vRunon = s.runon * dt * area
+        let area = s.area - s.lidArea
+        let vRunon = s.runon * dt * s.area
         let evapRate = evap.dryOnly && s.rainfall > 0 ? 0 : evap.rate
         var vEvap = 0.0, vInfil = 0.0, vOut = 0.0, vImp = 0.0, vPerv = 0.0, total = 0.0
         for i in 0..<3 {
@@ -207,12 +228,29 @@ public struct RunoffModel: Sendable {
             if i < 2 { vImp += v } else { vPerv += v }
             total += runoff * s.areas[i].fArea
         }
+        // LID hook: units capture part of this step's runoff and return surface and drain outflow.
+        var vDrainOut = 0.0
+        if !lids[j].isEmpty {
+            let a = s.areas
+            var qImp = (a[0].runoff * a[0].fArea + a[1].runoff * a[1].fArea) * area
+            if s.routeTo == .pervious && a[2].fArea > 0 { qImp *= a[0].fOutlet }
+            let qPerv = a[2].runoff * a[2].fArea * area * a[2].fOutlet
+            subs[j] = s
+            let r = evalLIDs(j, qImperv: qImp, qPerv: qPerv, rain: s.rainfall, runon: s.runon,
+                             fullArea: area <= 0, evapRate: evapRate, dt: dt)
+            vOut += r.toOutlet + r.drainToOutlet - r.captured
+            // Drain flow to the outlet node or to another node is "LID drainage"; to a subcatchment it is run-on.
+            vDrainOut = s.outNode >= 0 ? r.drainToOutlet : 0
+            vEvap += r.evap
+            vInfil += r.infil
+            totals.drains += vDrainOut + r.drainToNode
+        }
         s.newRunoff = vOut / dt
-        let vRain = s.rainfall * dt * area
+        let vRain = s.rainfall * dt * s.area
         totals.rainfall += vRain
         totals.evaporation += vEvap
         totals.infiltration += vInfil
-        if s.outNode >= 0 { totals.runoff += vOut }
+        if s.outNode >= 0 { totals.runoff += vOut - vDrainOut }
         s.stats.precipitation += s.rainfall * dt
         s.stats.runon += vRunon
         s.stats.evaporation += vEvap
@@ -263,6 +301,10 @@ public struct RunoffModel: Sendable {
         for s in subs where s.outNode >= 0 {
             inflow[s.outNode] += units.toSI((1 - f) * s.oldRunoff + f * s.newRunoff, .flow)
         }
+        // LID hook: drain flow sent to a node other than the outlet.
+        for g in lids.joined() where g.drainNode >= 0 {
+            inflow[g.drainNode] += units.toSI((1 - f) * g.oldDrainFlow + f * g.newDrainFlow, .flow)
+        }
     }
 
     /// Runoff continuity so far, in the model's volume units (ft³ or m³).
@@ -271,8 +313,8 @@ public struct RunoffModel: Sendable {
         c.finalStorage = storage()
         let v = 1 / units.internalPerFileUnit(.volume)
         return RunoffContinuity(rainfall: c.rainfall * v, evaporation: c.evaporation * v, infiltration: c.infiltration * v,
-                                runoff: c.runoff * v, initialStorage: c.initialStorage * v, finalStorage: c.finalStorage * v,
-                                tinyImbalance: v)
+                                runoff: c.runoff * v, drains: c.drains * v, initialStorage: c.initialStorage * v,
+                                finalStorage: c.finalStorage * v, tinyImbalance: v)
     }
 
     /// Per-subcatchment statistics in the model's units: depth in in or mm, volumes in ft³ or m³,
@@ -303,12 +345,14 @@ public struct SubcatchmentRunoffStatistics: Sendable, Hashable {
 /// Runoff continuity terms (volumes) and SWMM's error, 100·(1 − out/in).
 public struct RunoffContinuity: Sendable, Hashable {
     public var rainfall = 0.0, evaporation = 0.0, infiltration = 0.0, runoff = 0.0
+    /// Drain flow of LID units (SWMM's "LID Drainage").
+    public var drains = 0.0
     public var initialStorage = 0.0, finalStorage = 0.0
     /// An imbalance smaller than this volume (SWMM: 1 ft³) is reported as an error of 1e-6 %.
     public var tinyImbalance = 1.0
 
     public var inflow: Double { rainfall + initialStorage }
-    public var outflow: Double { evaporation + infiltration + runoff + finalStorage }
+    public var outflow: Double { evaporation + infiltration + runoff + drains + finalStorage }
     /// Continuity error (%).
     public var errorPercent: Double {
         let i = inflow, o = outflow

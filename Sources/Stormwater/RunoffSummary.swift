@@ -22,7 +22,7 @@ public enum RunoffSummary {
         let c = r.continuity
         return .object([
             "rainfall": .number(c.rainfall), "evaporation": .number(c.evaporation), "infiltration": .number(c.infiltration),
-            "runoff": .number(c.runoff), "initial_storage": .number(c.initialStorage), "final_storage": .number(c.finalStorage),
+            "runoff": .number(c.runoff), "drains": .number(c.drains), "initial_storage": .number(c.initialStorage), "final_storage": .number(c.finalStorage),
             "error_pct": .number(c.errorPercent),
         ])
     }

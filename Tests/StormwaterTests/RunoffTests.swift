@@ -125,6 +125,7 @@ import TestSupport
         #expect(throws: SimulationInputError.self) { try SWMMRun.checkSupported(m) }
         m.stormwater!.options.ignoreRDII = true
         try SWMMRun.checkSupported(m)
+        // An LID usage naming a control that is not defined is refused.
         m.stormwater!.lidUsage = [LIDUsage(subcatchment: "S1", control: "L", count: 1, unitArea: 10, unitWidth: 1,
                                            initialSaturation: 0, fromImpervious: 0.5)]
         #expect(throws: SimulationInputError.self) { try RunoffModel(model: m) }
