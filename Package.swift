@@ -21,6 +21,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // Layer 0: system libraries (module map + header only).
@@ -51,7 +52,10 @@ let package = Package(
 
         // Layer 4: couplers and scenarios.
         .target(name: "Coupling", dependencies: ["SimCore", "Stormwater", "Flood", "Traffic"], swiftSettings: checks),
-        .target(name: "Scenario", dependencies: ["SimCore", "CityModel", "CityIO", "Coupling"], swiftSettings: checks),
+        .target(name: "Scenario", dependencies: [
+            "SimCore", "CityModel", "CityIO", "Coupling", "Flood", "Geometry",
+            .product(name: "Yams", package: "Yams"),
+        ], swiftSettings: checks),
 
         // Layer 5: results out.
         .target(name: "Report", dependencies: ["Scenario", "CityIO"], swiftSettings: checks),
@@ -64,7 +68,7 @@ let package = Package(
         ], swiftSettings: checks),
 
         // Benchmarks: side-by-side runs against reference implementations, printed as JSON.
-        .executableTarget(name: "ctbench", dependencies: ["Geometry", "SpatialIndex", "SimCore", "CGEOS"],
+        .executableTarget(name: "ctbench", dependencies: ["Geometry", "SpatialIndex", "SimCore", "CGEOS", "Flood"],
                           path: "Benchmarks/ctbench"),
 
         .target(name: "TestSupport", dependencies: ["CityModel", "Geometry"], path: "Tests/TestSupport"),
@@ -74,5 +78,9 @@ let package = Package(
         .testTarget(name: "CityIOTests", dependencies: ["CityIO", "CityModel", "Geometry", "TestSupport", "CSpatiaLite"]),
         .testTarget(name: "SimCoreTests", dependencies: ["SimCore"]),
         .testTarget(name: "CLITests", dependencies: ["citytwin", "CityIO", "CityModel", "TestSupport"]),
+        .testTarget(name: "FloodTests", dependencies: ["Flood", "SimCore", "Geometry"]),
+        // Heavy flood validations (EA benchmarks, analytic fronts): run in release by scripts/test.
+        .testTarget(name: "FloodValidationTests", dependencies: ["Flood", "Geometry", "TestSupport", "CityIO"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Flood", "Geometry", "TestSupport", "CityIO"]),
     ]
 )
