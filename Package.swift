@@ -11,6 +11,14 @@ import PackageDescription
 
 let checks: [SwiftSetting] = [.define("CITYTWIN_INTERNAL_CHECKS", .when(configuration: .debug))]
 
+// The flood kernel's eight-lane loops use AVX2 when built for x86-64 release (Haswell, 2013, and later;
+// every x86 server CPU of the last decade). Set CITYTWIN_GENERIC_CPU=1 to build for any x86-64.
+// Debug builds of Flood are optimised too (SIMD types are ~100× slower unoptimised, which would make
+// the analytic tests take minutes); the internal checks stay on.
+let floodCPU: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+    + (Context.environment["CITYTWIN_GENERIC_CPU"] == nil
+        ? [.unsafeFlags(["-target-cpu", "haswell"], .when(platforms: [.linux], configuration: .release))] : [])
+
 let package = Package(
     name: "CityTwin",
     platforms: [.macOS(.v14)],
@@ -47,7 +55,7 @@ let package = Package(
 
         // Layer 3: processes. They never import each other.
         .target(name: "Stormwater", dependencies: ["SimCore", "CityModel"], swiftSettings: checks),
-        .target(name: "Flood", dependencies: ["SimCore", "Geometry"], swiftSettings: checks),
+        .target(name: "Flood", dependencies: ["SimCore", "Geometry"], swiftSettings: checks + floodCPU),
         .target(name: "Traffic", dependencies: ["SimCore", "CityModel", "SpatialIndex"], swiftSettings: checks),
 
         // Layer 4: couplers and scenarios.

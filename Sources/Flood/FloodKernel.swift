@@ -63,20 +63,73 @@ func faceFlux(q: Float, qUp: Float, qDown: Float, qPerp: Float, hA: Float, hB: F
     return out
 }
 
+/// Eight lanes of the face update: the same operations as `faceFlux`, lane by lane, so that every
+/// interior face gives the same bits whichever band or lane computes it.
+typealias F8 = SIMD8<Float>
+
+@inline(__always) func load8(_ p: UnsafePointer<Float>) -> F8 { UnsafeRawPointer(p).loadUnaligned(as: F8.self) }
+@inline(__always) func store8(_ v: F8, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: F8.self) }
+/// Stores the first `count` (< 8) lanes.
+@inline(__always) func storePartial(_ v: F8, _ p: UnsafeMutablePointer<Float>, _ count: Int) {
+    for l in 0..<count { p[l] = v[l] }
+}
+
+@inline(__always)
+func inversePow73(_ x: F8) -> F8 {
+    let bits = unsafeBitCast(x, to: SIMD8<UInt32>.self)
+    var y = unsafeBitCast(SIMD8<UInt32>(repeating: 0x54A2_1D2A) &- bits / 3, to: F8.self)
+    let xt = x * (1.0 / 3.0)
+    let four = F8(repeating: 4.0 / 3.0)
+    y = y * (four - xt * (y * y * y))
+    y = y * (four - xt * (y * y * y))
+    y = y * (four - xt * (y * y * y))
+    let y3 = y * y * y
+    return y3 * y3 * y
+}
+
+@inline(__always)
+func faceFlux8(q: F8, qUp: F8, qDown: F8, qPerp: F8, hA: F8, hB: F8, dz: F8, n2: F8, _ c: StepConstants) -> F8 {
+    let zero = F8(repeating: 0)
+    let dzUp = zero.replacing(with: dz, where: dz .> zero), dzDown = zero.replacing(with: dz, where: dz .< zero)
+    let fa = hA - dzUp, fb = hB + dzDown
+    let hf = fb.replacing(with: fa, where: fa .> fb)
+    let deta = dz + (hB - hA)
+    let hmin = F8(repeating: c.hmin)
+    let hs = hmin.replacing(with: hf, where: hf .> hmin)
+    let qMag = (q * q + qPerp * qPerp).squareRoot()
+    let gdt = F8(repeating: c.gdt)
+    let den = 1 + gdt * n2 * qMag * inversePow73(hs)
+    let slope = gdt * hf * deta * c.invDx
+    let rden = 1 / den
+    let qTheta = c.theta * q + c.halfOneMinusTheta * (qUp + qDown)
+    let q1 = (q - slope) * rden
+    let qt = (qTheta - slope) * rden
+    let inertial = qt.replacing(with: q1, where: qt * deta .> zero)
+    var out = zero.replacing(with: inertial, where: hf .> hmin)
+    if c.routing {
+        let speed = F8(repeating: c.routeSpeed)
+        let adz = dz.replacing(with: -dz, where: dz .< zero)
+        var routed = zero.replacing(with: -(speed * hB), where: deta .> zero)
+        routed.replace(with: speed * hA, where: deta .< zero)
+        out.replace(with: routed, where: (adz .> F8(repeating: c.routeDz)) .& (hf .< F8(repeating: c.routeDepth)))
+    }
+    return out
+}
+
 /// How the kernel reads Manning's n at a face.
 protocol FaceManning {
-    /// n² at the face between cells `a` and `b` (mean n of the two cells, squared).
-    func n2(_ a: Int, _ b: Int) -> Float
+    /// n² at the faces between cells `a…a+7` and `b…b+7` (mean n of the two cells, squared).
+    func n2(_ a: Int, _ b: Int) -> F8
 }
 
 struct UniformManning: FaceManning, Sendable {
     let value: Float
-    @inline(__always) func n2(_ a: Int, _ b: Int) -> Float { value }
+    @inline(__always) func n2(_ a: Int, _ b: Int) -> F8 { F8(repeating: value) }
 }
 
 struct CellManning: FaceManning, @unchecked Sendable {
     let n: UnsafePointer<Float>
-    @inline(__always) func n2(_ a: Int, _ b: Int) -> Float { let m = 0.5 * (n[a] + n[b]); return m * m }
+    @inline(__always) func n2(_ a: Int, _ b: Int) -> F8 { let m = 0.5 * (load8(n + a) + load8(n + b)); return m * m }
 }
 
 /// Raw views of the state for one step, shared by the band workers. Each worker writes only the faces
@@ -147,18 +200,21 @@ struct SweepBuffers: @unchecked Sendable {
         nzLo[row] = Int32(lo < hi ? lo : 0); nzHi[row] = Int32(lo < hi ? hi : 0)
     }
 
-    /// New x-face discharges of row `r` over interior faces [f0, f1).
+    /// New x-face discharges of row `r` over interior faces [f0, f1), eight at a time.
     @inline(__always)
     func xFaces<M: FaceManning>(_ r: Int, _ f0: Int, _ f1: Int, _ m: M, _ c: StepConstants) {
         let w = width
         let hr = h + r * w, qo = qxOld + r * (w + 1), qn = qxNew + r * (w + 1), dz = dzx + r * (w + 1)
         let qyT = qyOld + r * w, qyB = qyOld + (r + 1) * w
         let base = r * w
-        for f in f0..<f1 {
-            let perp = 0.25 * ((qyT[f - 1] + qyT[f]) + (qyB[f - 1] + qyB[f]))
-            qn[f] = faceFlux(q: qo[f], qUp: qo[f - 1], qDown: qo[f + 1], qPerp: perp, hA: hr[f - 1], hB: hr[f],
-                             dz: dz[f], n2: m.n2(base + f - 1, base + f), c)
+        @inline(__always) func lanes(_ f: Int) -> F8 {
+            let perp = 0.25 * ((load8(qyT + f - 1) + load8(qyT + f)) + (load8(qyB + f - 1) + load8(qyB + f)))
+            return faceFlux8(q: load8(qo + f), qUp: load8(qo + f - 1), qDown: load8(qo + f + 1), qPerp: perp,
+                             hA: load8(hr + f - 1), hB: load8(hr + f), dz: load8(dz + f), n2: m.n2(base + f - 1, base + f), c)
         }
+        var f = f0
+        while f + 8 <= f1 { store8(lanes(f), qn + f); f += 8 }
+        if f < f1 { storePartial(lanes(f), qn + f, f1 - f) }
     }
 
     /// New y-face discharges of face row `r` (between cell rows r−1 and r, 1 ≤ r ≤ height−1) over
@@ -170,11 +226,15 @@ struct SweepBuffers: @unchecked Sendable {
         let qo = qyOld + r * w, qUp = qyOld + (r - 1) * w, qDn = qyOld + (r + 1) * w, dz = dzy + r * w
         let qxA = qxOld + (r - 1) * (w + 1), qxB = qxOld + r * (w + 1)
         let baseA = (r - 1) * w, baseB = r * w
-        for col in c0..<c1 {
-            let perp = 0.25 * ((qxA[col] + qxA[col + 1]) + (qxB[col] + qxB[col + 1]))
-            out[col] = faceFlux(q: qo[col], qUp: qUp[col], qDown: qDn[col], qPerp: perp, hA: above[col], hB: below[col],
-                                dz: dz[col], n2: m.n2(baseA + col, baseB + col), c)
+        @inline(__always) func lanes(_ col: Int) -> F8 {
+            let perp = 0.25 * ((load8(qxA + col) + load8(qxA + col + 1)) + (load8(qxB + col) + load8(qxB + col + 1)))
+            return faceFlux8(q: load8(qo + col), qUp: load8(qUp + col), qDown: load8(qDn + col), qPerp: perp,
+                             hA: load8(above + col), hB: load8(below + col), dz: load8(dz + col),
+                             n2: m.n2(baseA + col, baseB + col), c)
         }
+        var col = c0
+        while col + 8 <= c1 { store8(lanes(col), out + col); col += 8 }
+        if col < c1 { storePartial(lanes(col), out + col, c1 - col) }
     }
 
     /// Continuity for cell row `r` over its active range: h += Δt/Δx · (net face inflow) + rain.
@@ -185,21 +245,26 @@ struct SweepBuffers: @unchecked Sendable {
         guard lo < hi else { wetLo[r] = 0; wetHi[r] = 0; return (0, 0) }
         let hr = h + r * w, qx = qxNew + r * (w + 1), top = qyNew + r * w
         let k = constantsK
-        if let p = rainPattern {
-            let pr = p + r * w
-            for col in lo..<hi {
-                hr[col] = hr[col] + k * ((qx[col] - qx[col + 1]) + (top[col] - bottom[col])) + rain * pr[col]
-            }
-        } else {
-            for col in lo..<hi {
-                hr[col] = hr[col] + k * ((qx[col] - qx[col + 1]) + (top[col] - bottom[col])) + rain
-            }
+        var col = lo
+        var vmax = SIMD8<Int32>(repeating: 0), vmin = SIMD8<Int32>(repeating: 0)
+        @inline(__always) func lanes(_ col: Int) -> F8 {
+            let net = (load8(qx + col) - load8(qx + col + 1)) + (load8(top + col) - load8(bottom + col))
+            let add = rainPattern.map { rain * load8($0 + r * w + col) } ?? F8(repeating: rain)
+            return load8(hr + col) + k * net + add
         }
-        var mx: Int32 = 0, mn: Int32 = 0
-        for col in lo..<hi {
+        while col + 8 <= hi {
+            let v = lanes(col)
+            store8(v, hr + col)
+            let b = unsafeBitCast(v, to: SIMD8<Int32>.self)
+            vmax.replace(with: b, where: b .> vmax); vmin.replace(with: b, where: b .< vmin)
+            col += 8
+        }
+        if col < hi { storePartial(lanes(col), hr + col, hi - col) }
+        var mx = vmax.max(), mn = vmin.min()
+        while col < hi {
             let b = Int32(bitPattern: hr[col].bitPattern)
-            mx = b > mx ? b : mx
-            mn = b < mn ? b : mn
+            mx = b > mx ? b : mx; mn = b < mn ? b : mn
+            col += 1
         }
         var a = lo
         while a < hi, !(hr[a] > 0) { a += 1 }

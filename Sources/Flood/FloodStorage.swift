@@ -29,10 +29,15 @@ final class FloodStorage: @unchecked Sendable {
     let bandNegatives: UnsafeMutablePointer<[Int32]>
     let bandSums: UnsafeMutablePointer<Double>
 
+    /// Every array has this many spare elements after its end, so eight-lane loads that start at
+    /// the last element stay inside the allocation (the extra lanes are computed and discarded).
+    static let padding = 16
+
     static func allocate<T>(_ count: Int, _ fill: T) -> UnsafeMutablePointer<T> {
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<T>.stride, alignment: 64)
-        let p = raw.bindMemory(to: T.self, capacity: max(count, 1))
-        p.initialize(repeating: fill, count: max(count, 1))
+        let n = count + padding
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: n * MemoryLayout<T>.stride, alignment: 64)
+        let p = raw.bindMemory(to: T.self, capacity: n)
+        p.initialize(repeating: fill, count: n)
         return p
     }
 
@@ -82,7 +87,7 @@ final class FloodStorage: @unchecked Sendable {
 
     deinit {
         func free<T>(_ p: UnsafeMutablePointer<T>, _ count: Int) {
-            p.deinitialize(count: max(count, 1)); UnsafeMutableRawPointer(p).deallocate()
+            p.deinitialize(count: count + Self.padding); UnsafeMutableRawPointer(p).deallocate()
         }
         let n = width * height, nx = (width + 1) * height, ny = width * (height + 1)
         free(h, n); qx.forEach { free($0, nx) }; qy.forEach { free($0, ny) }
