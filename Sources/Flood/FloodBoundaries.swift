@@ -88,7 +88,7 @@ extension FloodSimulation {
                 qIn = Float(unitInflow[e.owner] / (Double(e.share) * dx))
             }
             (e.isX ? s.qx[nxt] : s.qy[nxt])[e.face] = e.inward * qIn
-            let volume = Double(qIn) * dx * dt
+            let volume = Double(qIn) * Double(c.k) * dx * dx     // what continuity adds: (Δt/Δx in Float) · q · A
             if e.kind == .inflow { inflowVolumes[e.owner] += volume; balance.inflow += volume }
             else if volume >= 0 { boundaryVolumes[e.owner].inflow += volume; balance.inflow += volume }
             else { boundaryVolumes[e.owner].outflow -= volume; balance.outflow -= volume }
@@ -115,6 +115,7 @@ extension FloodSimulation {
         while head < queue.count {
             let i = Int(queue[head]); head += 1
             guard h[i] < 0 else { continue }
+            h[i] += s.hLow[i]; s.hLow[i] = 0
             let r = i / w, col = i % w
             // (face pointer, index, sign of outgoing, neighbour or −1)
             let faces: [(UnsafeMutablePointer<Float>, Int, Float, Int)] = [
@@ -126,7 +127,7 @@ extension FloodSimulation {
             var out: Float = 0
             for (p, f, sign, _) in faces where p[f] * sign > 0 { out += p[f] * sign }
             let outDepth = k * out
-            guard outDepth > 0 else { h[i] = 0; continue }
+            guard outDepth > 0 else { h[i] = 0; continue }   // not reached: a cell without outflow cannot go negative
             let keep = max(0, 1 + h[i] / outDepth)
             h[i] = 0
             limitedCells += 1
@@ -135,10 +136,10 @@ extension FloodSimulation {
                 p[f] = new
                 let lost = k * (old - new) * sign          // depth the receiver no longer gets (≥ 0)
                 if nb >= 0 {
-                    h[nb] -= lost
+                    s.add(-lost, at: nb)
                     if h[nb] < 0 { queue.append(Int32(nb)) }
                 } else {
-                    let volume = Double((old - new) * sign) * dx * dt
+                    let volume = Double((old - new) * sign) * Double(k) * dx * dx
                     balance.outflow -= volume
                     if let e = edgeFaceIndex[EdgeKey(isX: p == qx, face: f)] { boundaryVolumes[edgeFaces[e].owner].outflow -= volume }
                 }

@@ -139,6 +139,7 @@ struct SweepBuffers: @unchecked Sendable {
     var height: Int
     var rowsPerBand: Int
     var h: UnsafeMutablePointer<Float>
+    var hLow: UnsafeMutablePointer<Float>
     var qxOld: UnsafeMutablePointer<Float>
     var qxNew: UnsafeMutablePointer<Float>
     var qyOld: UnsafeMutablePointer<Float>
@@ -247,19 +248,23 @@ struct SweepBuffers: @unchecked Sendable {
         let k = constantsK
         var col = lo
         var vmax = SIMD8<Int32>(repeating: 0), vmin = SIMD8<Int32>(repeating: 0)
-        @inline(__always) func lanes(_ col: Int) -> F8 {
+        let lr = hLow + r * w
+        // h + hLow += Δt/Δx · net + rain, by TwoSum: returns the new (h, hLow).
+        @inline(__always) func lanes(_ col: Int) -> (F8, F8) {
             let net = (load8(qx + col) - load8(qx + col + 1)) + (load8(top + col) - load8(bottom + col))
             let add = rainPattern.map { rain * load8($0 + r * w + col) } ?? F8(repeating: rain)
-            return load8(hr + col) + k * net + add
+            let a = load8(hr + col), b = (k * net + add) + load8(lr + col)
+            let t = a + b, bp = t - a, ap = t - bp
+            return (t, (a - ap) + (b - bp))
         }
         while col + 8 <= hi {
-            let v = lanes(col)
-            store8(v, hr + col)
+            let (v, low) = lanes(col)
+            store8(v, hr + col); store8(low, lr + col)
             let b = unsafeBitCast(v, to: SIMD8<Int32>.self)
             vmax.replace(with: b, where: b .> vmax); vmin.replace(with: b, where: b .< vmin)
             col += 8
         }
-        if col < hi { storePartial(lanes(col), hr + col, hi - col) }
+        if col < hi { let (v, low) = lanes(col); storePartial(v, hr + col, hi - col); storePartial(low, lr + col, hi - col) }
         var mx = vmax.max(), mn = vmin.min()
         while col < hi {
             let b = Int32(bitPattern: hr[col].bitPattern)

@@ -40,13 +40,13 @@ public struct FloodSimulation: Sendable {
     /// Threads the sweep runs on (≥ 1).
     public var threads: Int
     /// Seconds since the start.
-    public private(set) var time = 0.0
+    public internal(set) var time = 0.0
     /// Steps taken.
-    public private(set) var steps = 0
+    public internal(set) var steps = 0
     /// The last step's length (s).
-    public private(set) var lastStep = 0.0
+    public internal(set) var lastStep = 0.0
     /// Cells visited by the sweeps so far (active cells summed over steps) — the work measure.
-    public private(set) var cellUpdates = 0
+    public internal(set) var cellUpdates = 0
     /// Cells whose outflow had to be limited to keep depths ≥ 0, summed over steps.
     public internal(set) var limitedCells = 0
     public internal(set) var balance = FloodMassBalance()
@@ -149,7 +149,7 @@ public struct FloodSimulation: Sendable {
             var band = 0.0
             for r in (b * s.rowsPerBand)..<min(s.height, (b + 1) * s.rowsPerBand) {
                 var row = 0.0
-                for c in 0..<w { row += Double(s.h[r * w + c]) }
+                for c in 0..<w { row += Double(s.h[r * w + c]) + Double(s.hLow[r * w + c]) }
                 band += row
             }
             total += band
@@ -278,7 +278,7 @@ public struct FloodSimulation: Sendable {
             inflowVolumes[k] += volume
             balance.inflow += volume
             for i in cells {
-                s.h[i] += add
+                s.add(add, at: i)
                 hmax = max(hmax, Int32(bitPattern: s.h[i].bitPattern))
                 let r = i / w, col = Int32(i % w)
                 if s.wetLo[r] >= s.wetHi[r] { s.wetLo[r] = col; s.wetHi[r] = col + 1 }
@@ -291,7 +291,7 @@ public struct FloodSimulation: Sendable {
     mutating func infiltrate(_ s: FloodStorage, _ model: FloodInfiltration, dt: Double, threads: Int) {
         let sums = s.bandSums, w = s.width, rows = s.rowsPerBand, height = s.height
         let h = s.h, wetLo = s.wetLo, wetHi = s.wetHi, cumulative = s.infiltrated
-        let box = UnsafeSendable(h: h, wetLo: wetLo, wetHi: wetHi, f: cumulative, sums: sums)
+        let box = UnsafeSendable(h: h, low: s.hLow, wetLo: wetLo, wetHi: wetHi, f: cumulative, sums: sums)
         let run: @Sendable (Int) -> Void = { b in
             var total = 0.0
             for r in (b * rows)..<min(height, (b + 1) * rows) {
@@ -306,8 +306,12 @@ public struct FloodSimulation: Sendable {
                         let done = Double(box.f![i])
                         cap = done > 0 ? ks * dt * (1 + psi * dtheta / done) : .infinity
                     }
-                    let take = Float(min(Double(d), cap))
-                    box.h[i] = d - take
+                    let low = box.low[i], t = d + low
+                    guard t > 0 else { continue }
+                    let take = Float(min(Double(t), cap))
+                    // Compensated subtraction (TwoSum) of the infiltrated depth.
+                    let b = low - take, n = d + b, bp = n - d, ap = n - bp
+                    box.h[i] = max(n, 0); box.low[i] = n < 0 ? 0 : (d - ap) + (b - bp)
                     if let f = box.f { f[i] += take }
                     total += Double(take)
                 }
@@ -324,6 +328,7 @@ public struct FloodSimulation: Sendable {
 /// Raw pointers handed to band workers (each writes only its own rows).
 struct UnsafeSendable: @unchecked Sendable {
     let h: UnsafeMutablePointer<Float>
+    let low: UnsafeMutablePointer<Float>
     let wetLo: UnsafeMutablePointer<Int32>
     let wetHi: UnsafeMutablePointer<Int32>
     let f: UnsafeMutablePointer<Float>?

@@ -8,6 +8,10 @@ final class FloodStorage: @unchecked Sendable {
 
     /// Depth per cell (m).
     let h: UnsafeMutablePointer<Float>
+    /// The rounding error of each depth (m): the depth is the unevaluated sum h + hLow, carried by
+    /// compensated (TwoSum) updates, so that Float rounding cannot accumulate into a mass error in
+    /// steady flows, where every step would round the same way. The fluxes see h alone.
+    let hLow: UnsafeMutablePointer<Float>
     /// Unit discharges through x- and y-faces (m²/s), two buffers each: `cur` holds the current step.
     let qx: [UnsafeMutablePointer<Float>]
     let qy: [UnsafeMutablePointer<Float>]
@@ -47,6 +51,7 @@ final class FloodStorage: @unchecked Sendable {
         bandCount = (height + rowsPerBand - 1) / rowsPerBand
         let n = width * height, nx = (width + 1) * height, ny = width * (height + 1)
         h = Self.allocate(n, 0)
+        hLow = Self.allocate(n, 0)
         qx = [Self.allocate(nx, 0), Self.allocate(nx, 0)]
         qy = [Self.allocate(ny, 0), Self.allocate(ny, 0)]
         self.dzx = Self.allocate(nx, 0); self.dzx.update(from: dzx, count: nx)
@@ -74,6 +79,7 @@ final class FloodStorage: @unchecked Sendable {
                              rainPattern: rainPattern.map { Array(UnsafeBufferPointer(start: $0, count: n)) },
                              greenAmpt: infiltrated != nil)
         s.h.update(from: h, count: n)
+        s.hLow.update(from: hLow, count: n)
         for b in 0..<2 {
             s.qx[b].update(from: qx[b], count: nx); s.qy[b].update(from: qy[b], count: ny)
             s.xnzLo[b].update(from: xnzLo[b], count: height); s.xnzHi[b].update(from: xnzHi[b], count: height)
@@ -90,7 +96,7 @@ final class FloodStorage: @unchecked Sendable {
             p.deinitialize(count: count + Self.padding); UnsafeMutableRawPointer(p).deallocate()
         }
         let n = width * height, nx = (width + 1) * height, ny = width * (height + 1)
-        free(h, n); qx.forEach { free($0, nx) }; qy.forEach { free($0, ny) }
+        free(h, n); free(hLow, n); qx.forEach { free($0, nx) }; qy.forEach { free($0, ny) }
         free(dzx, nx); free(dzy, ny)
         if let manning { free(manning, n) }
         if let rainPattern { free(rainPattern, n) }
@@ -105,7 +111,7 @@ final class FloodStorage: @unchecked Sendable {
     /// Views for a sweep that reads buffer `cur` and writes the other.
     func sweepBuffers() -> SweepBuffers {
         let nxt = 1 - cur
-        return SweepBuffers(width: width, height: height, rowsPerBand: rowsPerBand, h: h,
+        return SweepBuffers(width: width, height: height, rowsPerBand: rowsPerBand, h: h, hLow: hLow,
                             qxOld: qx[cur], qxNew: qx[nxt], qyOld: qy[cur], qyNew: qy[nxt],
                             dzx: dzx, dzy: dzy, manning: manning.map { UnsafePointer($0) },
                             rainPattern: rainPattern.map { UnsafePointer($0) },
@@ -113,6 +119,13 @@ final class FloodStorage: @unchecked Sendable {
                             xnzLo: xnzLo[nxt], xnzHi: xnzHi[nxt], ynzLo: ynzLo[nxt], ynzHi: ynzHi[nxt],
                             wetLo: wetLo, wetHi: wetHi, haloAbove: haloAbove, haloBelow: haloBelow, scratch: scratch,
                             bandMax: bandMax, bandNegatives: bandNegatives)
+    }
+
+    /// Adds `x` to the depth of cell `i` with compensation (TwoSum, Knuth 1969).
+    @inline(__always) func add(_ x: Float, at i: Int) {
+        let a = h[i], b = x + hLow[i]
+        let t = a + b, bp = t - a, ap = t - bp
+        h[i] = t; hLow[i] = (a - ap) + (b - bp)
     }
 
     /// Recomputes every row's wet range from the depths.

@@ -7,7 +7,7 @@ import Testing
 /// inflow, rain with a spatial pattern, Green-Ampt infiltration, a free outflow edge and a stage edge.
 func busySetup(width: Int = 48, height: Int = 70) throws -> FloodSetup {
     var blocked = [Bool](repeating: false, count: width * height)
-    for r in 20..<26 { for c in 10..<16 { blocked[r * width + c] = true } }
+    for r in (height * 2 / 7)..<(height * 2 / 7 + 6) { for c in (width / 5)..<(width / 5 + 6) { blocked[r * width + c] = true } }
     let grid = try makeGrid(width, height, dx: 4, n: 0.035, blocked: blocked) { r, c in
         let x = Double(c), y = Double(r)
         return 200 + 0.04 * x + 0.08 * y - 1.5 * exp(-((x - 30) * (x - 30) + (y - 40) * (y - 40)) / 40) + 0.3 * sin(x * 0.5)
@@ -17,13 +17,13 @@ func busySetup(width: Int = 48, height: Int = 70) throws -> FloodSetup {
     let rain = FloodRain(intensity: FloodSeries(times: [0, 300, 900], values: [30e-3 / 3600, 80e-3 / 3600, 0], interpolation: .step),
                          pattern: pattern)
     let inflows = [
-        FloodInflow(name: "pipe", place: .cells([5 * width + 30]), hydrograph: FloodSeries(times: [0, 200, 600], values: [0, 0.8, 0])),
-        FloodInflow(name: "creek", place: .edge(.north, cells: [20, 21, 22]), hydrograph: FloodSeries(times: [0, 400], values: [1.5, 0.5])),
+        FloodInflow(name: "pipe", place: .cells([5 * width + width * 5 / 8]), hydrograph: FloodSeries(times: [0, 200, 600], values: [0, 0.8, 0])),
+        FloodInflow(name: "creek", place: .edge(.north, cells: [width / 2 - 4, width / 2 - 3, width / 2 - 2]), hydrograph: FloodSeries(times: [0, 400], values: [1.5, 0.5])),
     ]
     let south = FloodBoundary.wholeEdge(.south, of: grid.spec)
     let boundaries = [
-        FloodBoundary(name: "outfall", edge: .south, cells: Array(south[10..<40]), kind: .free(slope: nil)),
-        FloodBoundary(name: "river", edge: .east, cells: Array(FloodBoundary.wholeEdge(.east, of: grid.spec)[50..<60]),
+        FloodBoundary(name: "outfall", edge: .south, cells: Array(south[(width / 5)..<(width * 5 / 6)]), kind: .free(slope: nil)),
+        FloodBoundary(name: "river", edge: .east, cells: Array(FloodBoundary.wholeEdge(.east, of: grid.spec)[(height * 5 / 7)..<(height * 6 / 7)]),
                       kind: .stage(FloodSeries(times: [0, 1200], values: [205.0, 206.5]))),
     ]
     var options = FloodOptions()
