@@ -35,6 +35,9 @@ public struct FloodScene {
         let reportStep = try top["report_step"]?.seconds() ?? min(300, duration)
         guard reportStep > 0 else { throw top["report_step"]!.error(.implausibleValue, "must be positive") }
 
+        guard let floodNode = top["flood"] else { throw doc.error(.missingField, "flood: missing (the flood block)") }
+        let f = try floodNode.fields(["cfl", "theta", "max_step", "depth_threshold", "manning", "buildings", "routing",
+                                      "infiltration", "initial_water", "hazard_debris"])
         // Terrain: an ASCII grid, or the model's terrain.
         var model: CityModel?
         if let m = top["model"] {
@@ -52,9 +55,6 @@ public struct FloodScene {
             throw doc.error(.missingField, "terrain or model: one is needed for the flood grid")
         }
         let spec = dem.grid
-        guard let floodNode = top["flood"] else { throw doc.error(.missingField, "flood: missing (the flood block)") }
-        let f = try floodNode.fields(["cfl", "theta", "max_step", "depth_threshold", "manning", "buildings", "routing",
-                                      "infiltration", "initial_water", "hazard_debris"])
         var options = FloodOptions()
         if let n = f["cfl"] { options.cfl = try n.double(in: 0.01...1, "cfl") }
         if let n = f["theta"] { options.theta = try n.double(in: 0...1, "theta") }
