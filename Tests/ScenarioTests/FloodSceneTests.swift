@@ -105,3 +105,38 @@ outputs:
         }
     }
 }
+
+@Suite struct FloodSceneModelTests {
+    /// `model:` gives the terrain, building footprints (blocked by cell centre) and land-use Manning n.
+    @Test func buildingsAndLandUseFromTheModel() throws {
+        let dir = TemporaryFolder()
+        try ModelStore.save(makeRichModel(), to: dir.file("model"))
+        write("""
+        version: 1
+        model: model
+        duration: 60
+        flood:
+          manning: {landuse: true, default: 0.02}
+          buildings: {mode: blocked}
+        """, to: dir.file("case.yaml"))
+        let s = try FloodScene.load(dir.file("case.yaml"))
+        let g = s.setup.grid
+        #expect(g.width == 4 && g.height == 3)
+        // Cell (0, 0) is NODATA; the building from x 529010 to 529040, y 3380510 to 3380530 holds the
+        // centres of (0, 2) and (0, 3).
+        #expect((0..<12).filter { g.blocked[$0] } == [0, 2, 3])
+        // The parcel (x ≥ 529000, y ≥ 3380505) holds the centre of (0, 1), n = 0.05; 0.02 elsewhere.
+        #expect(g.manningN(at: 1) == Float(0.05))
+        #expect(g.manningN(at: 4) == Float(0.02) && g.manningN(at: 9) == Float(0.02))
+
+        write("""
+        version: 1
+        model: model
+        duration: 60
+        flood:
+          buildings: {mode: raised, height: 5}
+        """, to: dir.file("raised.yaml"))
+        let r = try FloodScene.load(dir.file("raised.yaml"))
+        #expect(!r.setup.grid.blocked[2] && abs(r.setup.grid.bed[2] - (20 + 0.2 + 5)) < 1e-6, "\(r.setup.grid.bed[2])")
+    }
+}
