@@ -36,6 +36,7 @@ let package = Package(
         .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
         .systemLibrary(name: "CPROJ", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
         .systemLibrary(name: "CSpatiaLite", pkgConfig: "spatialite", providers: [.apt(["libspatialite-dev"])]),
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         // A header-only shim for the compiler's prefetch builtin (no library).
         .systemLibrary(name: "CPrefetch"),
 
@@ -66,17 +67,20 @@ let package = Package(
         ], swiftSettings: checks),
 
         // Layer 5: results out.
-        .target(name: "Report", dependencies: ["Scenario", "CityIO"], swiftSettings: checks),
+        .target(name: "Report", dependencies: [
+            "Scenario", "CityIO", "CityModel", "Geometry", "CCairo", "CSpatiaLite",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ], swiftSettings: checks),
         .target(name: "Server", dependencies: ["Scenario"], swiftSettings: checks),
 
         // Layer 6: the command-line tool (thin: no simulation logic).
         .executableTarget(name: "citytwin", dependencies: [
-            "CityIO", "CityModel", "Geometry", "Scenario", "Report",
+            "CityIO", "CityModel", "Geometry", "Scenario", "Report", "Stormwater",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: checks),
 
         // Benchmarks: side-by-side runs against reference implementations, printed as JSON.
-        .executableTarget(name: "ctbench", dependencies: ["Geometry", "SpatialIndex", "SimCore", "CGEOS", "Flood"],
+        .executableTarget(name: "ctbench", dependencies: ["Geometry", "SpatialIndex", "SimCore", "CGEOS", "Stormwater", "CityIO", "CityModel", "Flood"],
                           path: "Benchmarks/ctbench"),
 
         .target(name: "TestSupport", dependencies: ["CityModel", "Geometry"], path: "Tests/TestSupport"),
@@ -85,10 +89,13 @@ let package = Package(
         .testTarget(name: "CityModelTests", dependencies: ["CityModel", "Geometry", "TestSupport"]),
         .testTarget(name: "CityIOTests", dependencies: ["CityIO", "CityModel", "Geometry", "TestSupport", "CSpatiaLite"]),
         .testTarget(name: "SimCoreTests", dependencies: ["SimCore"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "CityIO", "CityModel", "Geometry", "SimCore", "TestSupport", "Flood"]),
+        .testTarget(name: "StormwaterTests", dependencies: ["Stormwater", "CityModel", "Geometry", "SimCore", "TestSupport"]),
+        .testTarget(name: "StormwaterValidationTests", dependencies: ["Stormwater", "CityIO", "CityModel", "TestSupport"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Scenario", "CityIO", "CityModel", "Geometry", "TestSupport", "CCairo"]),
         .testTarget(name: "CLITests", dependencies: ["citytwin", "CityIO", "CityModel", "TestSupport"]),
         .testTarget(name: "FloodTests", dependencies: ["Flood", "SimCore", "Geometry"]),
         // Heavy flood validations (EA benchmarks, analytic fronts): run in release by scripts/test.
         .testTarget(name: "FloodValidationTests", dependencies: ["Flood", "Geometry", "TestSupport", "CityIO"]),
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Flood", "Geometry", "TestSupport", "CityIO"]),
     ]
 )

@@ -35,6 +35,9 @@ public struct ModelSummary: Codable, Sendable {
         let e = m.extent
         if !e.isEmpty {
             extent = [e.minX, e.minY, e.maxX, e.maxY]
+        }
+        // SWMM files carry map coordinates in no CRS: no geographic extent for them.
+        if !e.isEmpty && format != ModelStore.Format.swmm.rawValue {
             let t = try CoordinateTransformer.cached(from: m.crs, to: .wgs84)
             let ring = try t.transform(.polygon(Polygon(box: e))).bbox
             extentWGS84 = [ring.minX, ring.minY, ring.maxX, ring.maxY]

@@ -21,6 +21,9 @@ public struct CityModel: Sendable {
     public var drainageLinks: [DrainageLink] = []
     public var subcatchments: [Subcatchment] = []
     public var sensors: [Sensor] = []
+    /// The stormwater simulation inputs that go with the drainage network (options, rainfall, inflows,
+    /// controls …), when the model came from a SWMM file or carries them; nil otherwise.
+    public var stormwater: StormwaterProject?
     /// Where each entity came from (file and feature or line), for messages. Not part of the model's
     /// content: writers do not store it.
     public var provenance: [EntityRef: SourceLocation] = [:]

@@ -11,6 +11,14 @@ public enum StorageShape: Hashable, Codable, Sendable {
     case functional(a: Double, b: Double, c: Double)
     /// Area (m²) against depth (m), interpolated linearly (SWMM's TABULAR storage curve).
     case tabular(depths: [Double], areas: [Double])
+    /// SWMM 5.2 CYLINDRICAL: an elliptical cylinder with major and minor axes (m).
+    case cylindrical(majorAxis: Double, minorAxis: Double)
+    /// SWMM 5.2 CONICAL: an elliptical cone frustum with bottom axes (m) and side slope (run/rise).
+    case conical(majorAxis: Double, minorAxis: Double, sideSlope: Double)
+    /// SWMM 5.2 PARABOLOID: an elliptical paraboloid with top axes (m) at the given height (m).
+    case paraboloid(majorAxis: Double, minorAxis: Double, height: Double)
+    /// SWMM 5.2 PYRAMIDAL: a rectangular pyramid frustum with bottom length and width (m) and side slope (run/rise).
+    case pyramidal(length: Double, width: Double, sideSlope: Double)
 }
 
 /// The boundary condition at an outfall.
@@ -23,8 +31,10 @@ public enum OutfallBoundary: Hashable, Codable, Sendable {
     case fixed(stage: Double)
     /// A stage time series (by name).
     case timeSeries(name: String)
+    /// A tidal curve of stage (m) against hour of the day (by name; SWMM TIDAL).
+    case tidal(curve: String)
 
-    enum CodingKeys: String, CodingKey { case free, normal, fixed, timeSeries = "time_series" }
+    enum CodingKeys: String, CodingKey { case free, normal, fixed, timeSeries = "time_series", tidal }
 }
 
 /// A drainage node: a manhole or junction, a storage unit, an outfall or a flow divider.

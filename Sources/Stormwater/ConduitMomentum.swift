@@ -1,0 +1,226 @@
+import Foundation
+
+/// The dynamic-wave conduit momentum solution for one Picard iteration (SWMM 5.2 `dwflow.c`).
+///
+/// The St-Venant momentum equation is discretised per conduit as
+/// Q = (Q_old − ΔQ_slope + ΔQ_inertia + ΔQ_loss) / (1 + ΔQ_friction + ΔQ_local)
+/// with friction g·(n/1.486)²·|v|/R^(4/3), upstream-weighted area and radius, inertial damping by
+/// Froude number, normal-flow limitation and under-relaxation (Roesner, Aldrich & Dickinson 1988,
+/// *SWMM Extran Addendum*; Rossman 2017, *SWMM Reference Manual Vol. II*, ch. 3).
+struct ConduitResult: Sendable {
+    var q = 0.0, aMid = 0.0, depth = 0.0, volume = 0.0, froude = 0.0, dqdh = 0.0
+    var surfArea1 = 0.0, surfArea2 = 0.0
+    var flowClass = FlowRouter.FlowClass.dry
+}
+
+extension FlowRouter {
+    /// The SWMM flow class of conduit j and the (possibly replaced) end depths and heads.
+    func conduitFlowClass(_ j: Int, q: Double, h1: Double, h2: Double, y1: Double, y2: Double)
+        -> (FlowClass, yC: Double, yN: Double, fasnh: Double)
+    {
+        let n1 = net.node1[j], n2 = net.node2[j]
+        let z1 = net.offset1[j] + net.invert[n1], z2 = net.offset2[j] + net.invert[n2]
+        var yN = 0.5 * (y1 + y2), yC = yN, fasnh = 1.0
+        let fudge = Hydraulics.fudge
+        var cls = FlowClass.subcritical
+        if y1 > fudge && y2 > fudge {
+            if q < 0 {
+                if net.offset1[j] > 0 {
+                    yN = net.xsect[j].yFull
+                    yC = net.xsect[j].criticalDepth(flow: abs(q))
+                    if y1 < min(yN, yC) { cls = .upCritical }
+                }
+            } else if net.offset2[j] > 0 {
+                yN = normalDepth(j, q)
+                yC = net.xsect[j].criticalDepth(flow: q)
+                let ycMin = min(yN, yC), ycMax = max(yN, yC)
+                if y2 < ycMin { cls = .dnCritical }
+                else if y2 < ycMax { fasnh = ycMax - ycMin < fudge ? 0 : (ycMax - y2) / (ycMax - ycMin) }
+            }
+        } else if y1 <= fudge && y2 <= fudge {
+            cls = .dry
+        } else if y2 > fudge {
+            if h2 < z1 { cls = .upDry }
+            else if net.offset1[j] > 0 {
+                yN = net.xsect[j].yFull
+                yC = net.xsect[j].criticalDepth(flow: abs(q))
+                if y1 < min(yN, yC) { cls = .upCritical }
+            }
+        } else {
+            if h1 < z2 { cls = .dnDry }
+            else if net.offset2[j] > 0 {
+                yN = normalDepth(j, abs(q))
+                yC = net.xsect[j].criticalDepth(flow: abs(q))
+                if y2 < min(yN, yC) { cls = .dnCritical }
+            }
+        }
+        return (cls, yC, yN, fasnh)
+    }
+
+    /// Top width used for surface area, taken no higher than 96 % of a closed conduit's depth.
+    @inline(__always)
+    func dwWidth(_ x: XSectionGeometry, _ y: Double) -> Double {
+        x.topWidth(depth: x.isClosed && y / x.yFull > 0.96 ? 0.96 * x.yFull : y)
+    }
+
+    /// New flow of conduit j for iteration `iteration` (0-based) of a step of dt seconds.
+    func conduitFlow(_ j: Int, iteration: Int, dt: Double) -> ConduitResult {
+        let fudge = Hydraulics.fudge, g = Hydraulics.gravity
+        let n1 = net.node1[j], n2 = net.node2[j]
+        let x = net.xsect[j], c = net.conduit[j]
+        let barrels = net.barrels[j]
+        let qOld = oldFlow[j] / barrels
+        let qLast = q1[j]
+        let length = c.modLength
+        let z1 = net.invert[n1] + net.offset1[j], z2 = net.invert[n2] + net.offset2[j]
+        var h1 = max(newDepth[n1] + net.invert[n1], z1)
+        var h2 = max(newDepth[n2] + net.invert[n2], z2)
+        var y1 = min(max(h1 - z1, fudge), x.yFull)
+        var y2 = min(max(h2 - z2, fudge), x.yFull)
+
+        // Flow class and the surface area the conduit lends to its end nodes.
+        var r = ConduitResult()
+        let (cls, yC, yN, fasnh) = conduitFlowClass(j, q: qLast, h1: h1, h2: h2, y1: y1, y2: y2)
+        r.flowClass = cls
+        switch cls {
+        case .subcritical, .supercritical:
+            let yMid = max(0.5 * (y1 + y2), fudge)
+            let w1 = dwWidth(x, y1), w2 = dwWidth(x, y2), wm = dwWidth(x, yMid)
+            r.surfArea1 = (w1 + wm) / 2 * length / 2
+            r.surfArea2 = (wm + w2) / 2 * length / 2 * fasnh
+        case .upCritical:
+            y1 = max(min(yC, yN), fudge)
+            h1 = z1 + y1
+            let yMid = max(0.5 * (y1 + y2), fudge)
+            r.surfArea2 = (dwWidth(x, yMid) + dwWidth(x, y2)) / 2 * length / 2
+        case .dnCritical:
+            y2 = max(min(yC, yN), fudge)
+            h2 = z2 + y2
+            let yMid = max(0.5 * (y1 + y2), fudge)
+            r.surfArea1 = (dwWidth(x, y1) + dwWidth(x, yMid)) / 2 * length / 2
+        case .upDry:
+            y1 = fudge
+            let yMid = max(0.5 * (y1 + y2), fudge)
+            let w1 = dwWidth(x, y1), w2 = dwWidth(x, y2), wm = dwWidth(x, yMid)
+            r.surfArea2 = (wm + w2) / 2 * length / 2
+            if net.offset1[j] <= 0 { r.surfArea1 = (w1 + wm) / 2 * length / 2 }
+        case .dnDry:
+            y2 = fudge
+            let yMid = max(0.5 * (y1 + y2), fudge)
+            let w1 = dwWidth(x, y1), w2 = dwWidth(x, y2), wm = dwWidth(x, yMid)
+            r.surfArea1 = (wm + w1) / 2 * length / 2
+            if net.offset2[j] <= 0 { r.surfArea2 = (w2 + wm) / 2 * length / 2 }
+        case .dry:
+            r.surfArea1 = fudge * length / 2
+            r.surfArea2 = r.surfArea1
+        }
+
+        let a1e = x.area(depth: y1), a2e = x.area(depth: y2)
+        let r1 = x.hydraulicRadius(depth: y1)
+        let yMid = 0.5 * (y1 + y2)
+        let aMid = x.area(depth: yMid)
+        let rMid = x.hydraulicRadius(depth: yMid)
+        let isFull = y1 >= x.yFull && y2 >= x.yFull
+
+        if cls == .dry || cls == .upDry || cls == .dnDry || setting[j] == 0 || aMid <= fudge {
+            r.aMid = 0.5 * (a1e + a2e)
+            r.q = 0
+            r.dqdh = g * dt * aMid / length * barrels
+            r.froude = 0
+            r.depth = min(yMid, x.yFull)
+            r.volume = r.aMid * c.length * barrels
+            return r
+        }
+
+        var v = qLast / aMid
+        if abs(v) > 50 { v = 50 * (qLast < 0 ? -1 : 1) }
+        r.froude = froudeNumber(x, v: v, y: yMid)
+        if r.flowClass == .subcritical && r.froude > 1 { r.flowClass = .supercritical }
+
+        var sigma: Double = r.froude <= 0.5 ? 1 : (r.froude >= 1 ? 0 : 2 * (1 - r.froude))
+        var rho = 1.0
+        if !isFull && qLast > 0 && h1 >= h2 { rho = sigma }
+        let aWtd = a1e + (aMid - a1e) * rho
+        let rWtd = r1 + (rMid - r1) * rho
+        switch options.inertialDamping {
+        case .none: sigma = 1
+        case .full: sigma = 0
+        case .partial: break
+        }
+        if isFull && x.isClosed { sigma = 0 }
+
+        let dq1 = dt * c.roughFactor / pow(rWtd, 4.0 / 3.0) * abs(v)
+        let dq2 = dt * g * aWtd * (h2 - h1) / length
+        var dq3 = 0.0, dq4 = 0.0
+        if sigma > 0 {
+            dq3 = 2 * v * (aMid - a2[j]) * sigma
+            dq4 = dt * v * v * (a2e - a1e) / length * sigma
+        }
+        var dq5 = 0.0
+        if c.hasLosses {
+            let qa = abs(qLast)
+            var losses = 0.0
+            if a1e > fudge { losses += c.lossInlet * qa / a1e }
+            if a2e > fudge { losses += c.lossOutlet * qa / a2e }
+            if aMid > fudge { losses += c.lossAverage * qa / aMid }
+            dq5 = losses / 2 / length * dt
+        }
+        let denom = 1 + dq1 + dq5
+        var q = (qOld - dq2 + dq3 + dq4) / denom
+        r.dqdh = 1 / denom * g * dt * aWtd / length * barrels
+
+        if q > 0 && y1 < x.yFull && (r.flowClass == .subcritical || r.flowClass == .supercritical) {
+            q = normalFlowLimit(j, q: q, y1: y1, y2: y2, a1: a1e, r1: r1)
+        }
+        if iteration > 0 {
+            q = 0.5 * qLast + 0.5 * q
+            if q * qLast < 0 { q = 0.001 * (q < 0 ? -1 : 1) }
+        }
+        let limit = net.flowLimit[j]
+        if limit > 0 && abs(q) > limit { q = limit * (q < 0 ? -1 : 1) }
+        if flapGateCloses(j, q) { q = 0 }
+        if q > fudge && newDepth[n1] <= fudge { q = fudge }
+        if q < -fudge && newDepth[n2] <= fudge { q = -fudge }
+
+        r.q = q
+        r.aMid = aMid
+        r.depth = min(yMid, x.yFull)
+        r.volume = min(0.5 * (a1e + a2e), x.aFull) * c.length * barrels
+        return r
+    }
+
+    /// Froude number |v|/√(g·A/W) at depth y; 0 when dry or when a closed conduit is full.
+    func froudeNumber(_ x: XSectionGeometry, v: Double, y: Double) -> Double {
+        if y <= Hydraulics.fudge { return 0 }
+        if x.isClosed && x.yFull - y <= Hydraulics.fudge { return 0 }
+        let w = x.topWidth(depth: y)
+        if w <= 0 { return 0 }
+        return abs(v) / (Hydraulics.gravity * x.area(depth: y) / w).squareRoot()
+    }
+
+    /// Caps q at Manning flow for the upstream area when the water surface is flatter than the
+    /// conduit (SLOPE) or the upstream Froude number is ≥ 1 (FROUDE), per NORMAL_FLOW_LIMITED.
+    func normalFlowLimit(_ j: Int, q: Double, y1: Double, y2: Double, a1: Double, r1: Double) -> Double {
+        let n1 = net.node1[j], n2 = net.node2[j]
+        let hasOutfall = net.nodeKind[n1] == .outfall || net.nodeKind[n2] == .outfall
+        var check = false
+        let mode = options.normalFlowLimited
+        if mode == .slope || mode == .both || hasOutfall { if y1 < y2 { check = true } }
+        if !check && (mode == .froude || mode == .both) && !hasOutfall && y1 > Hydraulics.fudge && y2 > Hydraulics.fudge {
+            if froudeNumber(net.xsect[j], v: q / a1, y: y1) >= 1 { check = true }
+        }
+        if check {
+            let qNorm = net.conduit[j].beta * a1 * pow(r1, 2.0 / 3.0)
+            if qNorm < q { return qNorm }
+        }
+        return q
+    }
+
+    /// Whether a flap gate (on the link, or on an outfall at its inflow end) blocks flow q.
+    func flapGateCloses(_ j: Int, _ q: Double) -> Bool {
+        if net.flapGate[j] && q * net.direction[j] < 0 { return true }
+        let n = q < 0 ? net.node2[j] : (q > 0 ? net.node1[j] : -1)
+        if n >= 0, net.nodeKind[n] == .outfall, net.outfall[n]?.flapGate == true { return true }
+        return false
+    }
+}
