@@ -91,3 +91,16 @@ struct GridRain: SimProcess {
         #expect(FloodStatistics.hazardClass(0.5) == 0 && FloodStatistics.hazardClass(1.0) == 1 && FloodStatistics.hazardClass(2.5) == 3)
     }
 }
+
+@Suite struct HazardTests {
+    /// FD2320: HR = d (v + 0.5) + DF, DF by depth and land type.
+    @Test func debrisFactorTable() {
+        let urban = DebrisFactor.table(.urban), pasture = DebrisFactor.table(.pasture), wood = DebrisFactor.table(.woodland)
+        #expect(urban.value(0.2) == 0 && urban.value(0.5) == 1 && urban.value(1.0) == 1)
+        #expect(pasture.value(0.5) == 0 && pasture.value(1.0) == 0.5)
+        #expect(wood.value(0.5) == 0.5 && wood.value(1.0) == 1)
+        #expect(DebrisFactor.constant(0.5).value(0.1) == 0.5)
+        // 0.6 m deep at 1.5 m/s in town: 0.6 × 2 + 1 = 2.2, extreme ("danger for all").
+        #expect(FloodStatistics.hazardClass(0.6 * (1.5 + 0.5) + urban.value(0.6)) == 3)
+    }
+}
