@@ -148,6 +148,10 @@ struct SweepBuffers: @unchecked Sendable {
     var dzy: UnsafePointer<Float>
     var manning: UnsafePointer<Float>?
     var rainPattern: UnsafePointer<Float>?
+    /// Per row (x-faces) and per face row (y-faces): whether any face is steeper than the routing
+    /// slope; rows without one skip the routing lanes (they would all keep the inertial flux).
+    var steepX: UnsafePointer<Bool>
+    var steepY: UnsafePointer<Bool>
     /// Active cell range per row, [lo, hi).
     var activeLo: UnsafeMutablePointer<Int32>
     var activeHi: UnsafeMutablePointer<Int32>
@@ -293,11 +297,13 @@ struct SweepBuffers: @unchecked Sendable {
         for r in r0..<r1 {
             let lo = Int(activeLo[r]), hi = Int(activeHi[r])
             let f0 = max(lo, 1), f1 = lo < hi ? min(hi, w - 1) + 1 : 0
-            if f0 < f1 { xFaces(r, f0, f1, m, c) }
+            var cx = c; cx.routing = c.routing && steepX[r]
+            var cy = c; cy.routing = c.routing && steepY[r]
+            if f0 < f1 { xFaces(r, f0, f1, m, cx) }
             retire(qxNew + r * (w + 1), xnzLo, xnzHi, r, f0, f1)
             if r >= 1 {
                 let above = r == r0 ? UnsafePointer(haloAbove + b * w) : UnsafePointer(h + (r - 1) * w)
-                if lo < hi { yFaces(r, lo, hi, above: above, below: h + r * w, out: qyNew + r * w, m, c) }
+                if lo < hi { yFaces(r, lo, hi, above: above, below: h + r * w, out: qyNew + r * w, m, cy) }
                 retire(qyNew + r * w, ynzLo, ynzHi, r, lo, hi)
             }
             if r > r0 {
@@ -311,7 +317,8 @@ struct SweepBuffers: @unchecked Sendable {
             let plo = Int(activeLo[r1 - 1]), phi = Int(activeHi[r1 - 1])
             if plo < phi { (s + plo).update(repeating: 0, count: phi - plo) }
             let lo = Int(activeLo[r1]), hi = Int(activeHi[r1])
-            if lo < hi { yFaces(r1, lo, hi, above: h + (r1 - 1) * w, below: haloBelow + b * w, out: s, m, c) }
+            var cy = c; cy.routing = c.routing && steepY[r1]
+            if lo < hi { yFaces(r1, lo, hi, above: h + (r1 - 1) * w, below: haloBelow + b * w, out: s, m, cy) }
             bottom = UnsafePointer(s)
         } else {
             bottom = UnsafePointer(qyNew + height * w)

@@ -84,7 +84,8 @@ public struct FloodSimulation: Sendable {
         var greenAmpt = false
         if case .greenAmpt? = setup.infiltration { greenAmpt = true }
         storage = FloodStorage(width: g.width, height: g.height, rowsPerBand: Self.rowsPerBand, dzx: g.dzx, dzy: g.dzy,
-                               manning: g.manning, rainPattern: pattern, greenAmpt: greenAmpt)
+                               manning: g.manning, rainPattern: pattern, greenAmpt: greenAmpt,
+                               steepDz: Float(setup.options.routing.slope * g.cellSize))
         if let d = setup.initialDepth {
             for i in 0..<g.spec.count { storage.h[i] = g.blocked[i] ? 0 : d[i] }
         }

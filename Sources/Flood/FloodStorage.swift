@@ -19,6 +19,10 @@ final class FloodStorage: @unchecked Sendable {
     let dzx: UnsafeMutablePointer<Float>
     let dzy: UnsafeMutablePointer<Float>
     let manning: UnsafeMutablePointer<Float>?
+    /// Rows (x-faces) and face rows (y-faces) with a face steeper than `steepDz` (see `SweepBuffers`).
+    let steepX: UnsafeMutablePointer<Bool>
+    let steepY: UnsafeMutablePointer<Bool>
+    let steepDz: Float
     let rainPattern: UnsafeMutablePointer<Float>?
     /// Depth infiltrated so far per cell (m), for Green-Ampt.
     let infiltrated: UnsafeMutablePointer<Float>?
@@ -46,8 +50,11 @@ final class FloodStorage: @unchecked Sendable {
     }
 
     init(width: Int, height: Int, rowsPerBand: Int, dzx: [Float], dzy: [Float], manning: [Float]?, rainPattern: [Float]?,
-         greenAmpt: Bool) {
-        self.width = width; self.height = height; self.rowsPerBand = rowsPerBand
+         greenAmpt: Bool, steepDz: Float) {
+        self.width = width; self.height = height; self.rowsPerBand = rowsPerBand; self.steepDz = steepDz
+        steepX = Self.allocate(height, false); steepY = Self.allocate(height + 1, false)
+        for r in 0..<height { steepX[r] = (0...width).contains { abs(dzx[r * (width + 1) + $0]) > steepDz } }
+        for r in 0...height { steepY[r] = (0..<width).contains { abs(dzy[r * width + $0]) > steepDz } }
         bandCount = (height + rowsPerBand - 1) / rowsPerBand
         let n = width * height, nx = (width + 1) * height, ny = width * (height + 1)
         h = Self.allocate(n, 0)
@@ -77,7 +84,7 @@ final class FloodStorage: @unchecked Sendable {
                              dzx: Array(UnsafeBufferPointer(start: dzx, count: nx)), dzy: Array(UnsafeBufferPointer(start: dzy, count: ny)),
                              manning: manning.map { Array(UnsafeBufferPointer(start: $0, count: n)) },
                              rainPattern: rainPattern.map { Array(UnsafeBufferPointer(start: $0, count: n)) },
-                             greenAmpt: infiltrated != nil)
+                             greenAmpt: infiltrated != nil, steepDz: steepDz)
         s.h.update(from: h, count: n)
         s.hLow.update(from: hLow, count: n)
         for b in 0..<2 {
@@ -96,6 +103,7 @@ final class FloodStorage: @unchecked Sendable {
             p.deinitialize(count: count + Self.padding); UnsafeMutableRawPointer(p).deallocate()
         }
         let n = width * height, nx = (width + 1) * height, ny = width * (height + 1)
+        free(steepX, height); free(steepY, height + 1)
         free(h, n); free(hLow, n); qx.forEach { free($0, nx) }; qy.forEach { free($0, ny) }
         free(dzx, nx); free(dzy, ny)
         if let manning { free(manning, n) }
@@ -115,6 +123,7 @@ final class FloodStorage: @unchecked Sendable {
                             qxOld: qx[cur], qxNew: qx[nxt], qyOld: qy[cur], qyNew: qy[nxt],
                             dzx: dzx, dzy: dzy, manning: manning.map { UnsafePointer($0) },
                             rainPattern: rainPattern.map { UnsafePointer($0) },
+                            steepX: UnsafePointer(steepX), steepY: UnsafePointer(steepY),
                             activeLo: activeLo, activeHi: activeHi,
                             xnzLo: xnzLo[nxt], xnzHi: xnzHi[nxt], ynzLo: ynzLo[nxt], ynzHi: ynzHi[nxt],
                             wetLo: wetLo, wetHi: wetHi, haloAbove: haloAbove, haloBelow: haloBelow, scratch: scratch,
