@@ -11,6 +11,14 @@ import PackageDescription
 
 let checks: [SwiftSetting] = [.define("CITYTWIN_INTERNAL_CHECKS", .when(configuration: .debug))]
 
+// The flood kernel's eight-lane loops use AVX2 when built for x86-64 release (Haswell, 2013, and later;
+// every x86 server CPU of the last decade). Set CITYTWIN_GENERIC_CPU=1 to build for any x86-64.
+// Debug builds of Flood are optimised too (SIMD types are ~100× slower unoptimised, which would make
+// the analytic tests take minutes); the internal checks stay on.
+let floodCPU: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+    + (Context.environment["CITYTWIN_GENERIC_CPU"] == nil
+        ? [.unsafeFlags(["-target-cpu", "haswell"], .when(platforms: [.linux], configuration: .release))] : [])
+
 let package = Package(
     name: "CityTwin",
     platforms: [.macOS(.v14)],
@@ -21,6 +29,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // Layer 0: system libraries (module map + header only).
@@ -47,12 +56,15 @@ let package = Package(
 
         // Layer 3: processes. They never import each other.
         .target(name: "Stormwater", dependencies: ["SimCore", "CityModel"], swiftSettings: checks),
-        .target(name: "Flood", dependencies: ["SimCore", "Geometry"], swiftSettings: checks),
+        .target(name: "Flood", dependencies: ["SimCore", "Geometry"], swiftSettings: checks + floodCPU),
         .target(name: "Traffic", dependencies: ["SimCore", "CityModel", "SpatialIndex"], swiftSettings: checks),
 
         // Layer 4: couplers and scenarios.
         .target(name: "Coupling", dependencies: ["SimCore", "Stormwater", "Flood", "Traffic"], swiftSettings: checks),
-        .target(name: "Scenario", dependencies: ["SimCore", "CityModel", "CityIO", "Coupling"], swiftSettings: checks),
+        .target(name: "Scenario", dependencies: [
+            "SimCore", "CityModel", "CityIO", "Coupling", "Flood", "Geometry",
+            .product(name: "Yams", package: "Yams"),
+        ], swiftSettings: checks),
 
         // Layer 5: results out.
         .target(name: "Report", dependencies: [
@@ -68,7 +80,7 @@ let package = Package(
         ], swiftSettings: checks),
 
         // Benchmarks: side-by-side runs against reference implementations, printed as JSON.
-        .executableTarget(name: "ctbench", dependencies: ["Geometry", "SpatialIndex", "SimCore", "CGEOS", "Stormwater", "CityIO", "CityModel"],
+        .executableTarget(name: "ctbench", dependencies: ["Geometry", "SpatialIndex", "SimCore", "CGEOS", "Stormwater", "CityIO", "CityModel", "Flood"],
                           path: "Benchmarks/ctbench"),
 
         .target(name: "TestSupport", dependencies: ["CityModel", "Geometry"], path: "Tests/TestSupport"),
@@ -77,10 +89,13 @@ let package = Package(
         .testTarget(name: "CityModelTests", dependencies: ["CityModel", "Geometry", "TestSupport"]),
         .testTarget(name: "CityIOTests", dependencies: ["CityIO", "CityModel", "Geometry", "TestSupport", "CSpatiaLite"]),
         .testTarget(name: "SimCoreTests", dependencies: ["SimCore"]),
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "CityIO", "CityModel", "Geometry", "SimCore", "TestSupport"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "CityIO", "CityModel", "Geometry", "SimCore", "TestSupport", "Flood"]),
         .testTarget(name: "StormwaterTests", dependencies: ["Stormwater", "CityModel", "Geometry", "SimCore", "TestSupport"]),
         .testTarget(name: "StormwaterValidationTests", dependencies: ["Stormwater", "CityIO", "CityModel", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Scenario", "CityIO", "CityModel", "Geometry", "TestSupport", "CCairo"]),
         .testTarget(name: "CLITests", dependencies: ["citytwin", "CityIO", "CityModel", "TestSupport"]),
+        .testTarget(name: "FloodTests", dependencies: ["Flood", "SimCore", "Geometry"]),
+        // Heavy flood validations (EA benchmarks, analytic fronts): run in release by scripts/test.
+        .testTarget(name: "FloodValidationTests", dependencies: ["Flood", "Geometry", "TestSupport", "CityIO"]),
     ]
 )

@@ -10,6 +10,7 @@ import Foundation
 let benchmarks: [(name: String, run: ([String]) throws -> JSON)] = [
     ("spatial-index", SpatialIndexBenchmark.run),
     ("swmm", SWMMBenchmark.run),
+    ("flood", FloodBenchmark.run),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
