@@ -5,14 +5,15 @@ extension XSectionGeometry {
     /// Flow area (ft²) at depth `y` (ft); full area at and above full depth.
     public func area(depth y: Double) -> Double {
         if y <= 0 { return 0 }
+        if y == Hydraulics.fudge && dryArea >= 0 { return dryArea }
         if y >= yFull { return aFull }
         switch kind {
         case .dummy: return 0
         case .circular, .ellipse:
             let yNorm = y / yFull
             if yNorm < 0.04 {
-                let s = Self.ellipseState(a: wMax / 2, b: yFull / 2, phi: Self.phiOfDepth(yNorm))
-                return s.area
+                let phi = Self.phiOfDepth(yNorm)
+                return wMax / 2 * (yFull / 2) * (phi - sin(phi) * cos(phi))
             }
             return aFull * Self.lookup(yNorm, tables!.areaOfDepth)
         case .rectClosed, .rectOpen: return bottomWidth * y
@@ -29,12 +30,13 @@ extension XSectionGeometry {
     /// Top width (ft) of the water surface at depth `y` (ft). Closed shapes narrow to 0 at the crown.
     public func topWidth(depth y: Double) -> Double {
         if y <= 0 { return 0 }
+        if y == Hydraulics.fudge && dryWidth >= 0 { return dryWidth }
         switch kind {
         case .dummy: return 0
         case .circular, .ellipse:
             if y >= yFull { return 0 }
             let yNorm = y / yFull
-            if yNorm < 0.04 { return Self.ellipseState(a: wMax / 2, b: yFull / 2, phi: Self.phiOfDepth(yNorm)).width }
+            if yNorm < 0.04 { return 2 * (wMax / 2) * sin(Self.phiOfDepth(yNorm)) }
             return wMax * Self.lookup(yNorm, tables!.widthOfDepth)
         case .rectClosed, .rectOpen: return bottomWidth
         case .rectTriangular:
@@ -71,7 +73,7 @@ extension XSectionGeometry {
         case .dummy: return 0
         case .circular, .ellipse:
             let alpha = a / aFull
-            if alpha < 0.04 { return Self.ellipseState(a: wMax / 2, b: yFull / 2, phi: Self.phiOfArea(alpha)).y }
+            if alpha < 0.04 { return yFull / 2 * (1 - cos(Self.phiOfArea(alpha))) }
             return yFull * Self.lookup(alpha, tables!.depthOfArea)
         case .rectClosed, .rectOpen: return a / bottomWidth
         case .rectTriangular:
@@ -91,6 +93,7 @@ extension XSectionGeometry {
     /// Hydraulic radius (ft) at flow area `a` (ft²).
     public func hydraulicRadius(area a: Double) -> Double {
         if a <= 0 { return 0 }
+        if a == dryArea && dryRadius >= 0 { return dryRadius }
         switch kind {
         case .dummy: return 0
         case .circular, .ellipse:

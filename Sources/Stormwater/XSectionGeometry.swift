@@ -51,6 +51,10 @@ public struct XSectionGeometry: Sendable, Hashable {
     let sides: Double
     /// Normalised 51-entry tables for circular/elliptical shapes.
     let tables: Tables?
+    /// Area (ft²), top width (ft) and hydraulic radius (ft) at the dry depth `Hydraulics.fudge`,
+    /// where every dry conduit sits: computed once by the same functions, returned when asked again
+    /// (−1 until computed).
+    private(set) var dryArea = -1.0, dryWidth = -1.0, dryRadius = -1.0
 
     /// Shared, immutable table storage (a class, so copying a section retains one reference).
     final class Tables: Sendable, Hashable {
@@ -149,6 +153,8 @@ public struct XSectionGeometry: Sendable, Hashable {
         } else {
             sMax = sFull; aMax = aFull
         }
+        let a = area(depth: Hydraulics.fudge), w = topWidth(depth: Hydraulics.fudge), r = hydraulicRadius(area: a)
+        dryArea = a; dryWidth = w; dryRadius = r
     }
 
     /// Section factor before `self` exists (used while scanning for sMax).
@@ -222,9 +228,10 @@ public struct XSectionGeometry: Sendable, Hashable {
         var lo = 0.0, hi = Double.pi
         var phi = alpha < 0.1 ? min(pow(1.5 * Double.pi * alpha, 1.0 / 3.0), hi) : Double.pi * alpha
         for _ in 0..<100 {
-            let f = (phi - sin(phi) * cos(phi)) / Double.pi - alpha
+            let sn = sin(phi), cs = cos(phi)
+            let f = (phi - sn * cs) / Double.pi - alpha
             if f > 0 { hi = phi } else { lo = phi }
-            let df = 2 * sin(phi) * sin(phi) / Double.pi
+            let df = 2 * sn * sn / Double.pi
             var next = df > 0 ? phi - f / df : 0.5 * (lo + hi)
             if !(next > lo && next < hi) { next = 0.5 * (lo + hi) }
             if abs(next - phi) < 1e-15 || hi - lo < 1e-15 { phi = next; break }
