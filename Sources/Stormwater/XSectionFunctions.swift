@@ -124,7 +124,15 @@ extension XSectionGeometry {
     public func hydraulicRadius(depth y: Double) -> Double {
         if y <= 0 { return 0 }
         switch kind {
-        case .circular, .ellipse, .rectClosed, .rectTriangular: return hydraulicRadius(area: area(depth: y))
+        case .circular, .ellipse:
+            // Shallow flow: the exact geometry at the angle of this depth (no inversion from the area).
+            let yNorm = y / yFull
+            if yNorm < 0.04 && !(y == Hydraulics.fudge && dryRadius >= 0) {
+                let s = Self.ellipseState(a: wMax / 2, b: yFull / 2, phi: Self.phiOfDepth(yNorm))
+                return s.perimeter > 0 ? s.area / s.perimeter : 0
+            }
+            return hydraulicRadius(area: area(depth: y))
+        case .rectClosed, .rectTriangular: return hydraulicRadius(area: area(depth: y))
         case .dummy: return 0
         default:
             let yy = min(y, yFull)

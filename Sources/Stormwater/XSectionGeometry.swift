@@ -234,8 +234,11 @@ public struct XSectionGeometry: Sendable, Hashable {
             let df = 2 * sn * sn / Double.pi
             var next = df > 0 ? phi - f / df : 0.5 * (lo + hi)
             if !(next > lo && next < hi) { next = 0.5 * (lo + hi) }
-            if abs(next - phi) < 1e-15 || hi - lo < 1e-15 { phi = next; break }
+            // Newton converges quadratically: once a step is below 1e-9·φ the new φ is at the
+            // rounding floor of g (closer iterates only jitter by a few ulps).
+            let step = abs(next - phi)
             phi = next
+            if step <= 1e-9 * phi || hi - lo < 1e-15 { break }
         }
         return phi
     }
