@@ -49,6 +49,22 @@ extension XSectionGeometry {
         }
     }
 
+    /// Area (ft²), top width (ft) and hydraulic radius (ft) at depth `y` (ft): the values of
+    /// `area(depth:)`, `topWidth(depth:)` and `hydraulicRadius(depth:)`, with one angle (one acos,
+    /// sin and cos) shared by the three for shallow round sections.
+    @inline(__always)
+    func areaWidthRadius(depth y: Double) -> (area: Double, width: Double, radius: Double) {
+        if (kind == .circular || kind == .ellipse) && y > 0 && y < yFull && y / yFull < 0.04 && y != Hydraulics.fudge {
+            let phi = Self.phiOfDepth(y / yFull)
+            let sn = sin(phi), cs = cos(phi)
+            let a = wMax / 2, b = yFull / 2
+            let area = a * b * (phi - sn * cs)
+            let perimeter = Self.ellipseArc(a: a, b: b, phi: phi)
+            return (area, 2 * a * sn, perimeter > 0 ? area / perimeter : 0)
+        }
+        return (area(depth: y), topWidth(depth: y), hydraulicRadius(depth: y))
+    }
+
     /// Wetted perimeter (ft) at depth `y` for the closed-form open shapes.
     func perimeter(depth y: Double) -> Double {
         switch kind {
