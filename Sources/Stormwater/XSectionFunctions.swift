@@ -184,8 +184,9 @@ extension XSectionGeometry {
             let psi = s / sFull
             // SWMM takes any section factor at or above the full value as a full pipe.
             if psi >= 1 { return aFull }
-            if psi <= 0.015 || s < sectionFactor(area: 0.04 * aFull) {
-                return solveArea(forFactor: s, upper: 0.04 * aFull)
+            let sShallow = shallowFactor >= 0 ? shallowFactor : sectionFactor(area: 0.04 * aFull)
+            if psi <= 0.015 || s < sShallow {
+                return solveArea(forFactor: s, upper: 0.04 * aFull, factorAtUpper: sShallow)
             }
             return aFull * Self.inverseLookup(psi, tables!.factorOfArea, count: factorPeakIndex + 1)
         default:
@@ -194,9 +195,9 @@ extension XSectionGeometry {
     }
 
     /// Area with the given section factor in [0, upper], by safeguarded secant-bisection.
-    private func solveArea(forFactor s: Double, upper: Double) -> Double {
+    private func solveArea(forFactor s: Double, upper: Double, factorAtUpper: Double? = nil) -> Double {
         var lo = 0.0, hi = upper
-        var flo = -s, fhi = sectionFactor(area: hi) - s
+        var flo = -s, fhi = (factorAtUpper ?? sectionFactor(area: hi)) - s
         if fhi <= 0 { return hi }
         var a = hi * 0.5
         for _ in 0..<100 {

@@ -55,6 +55,9 @@ public struct XSectionGeometry: Sendable, Hashable {
     /// where every dry conduit sits: computed once by the same functions, returned when asked again
     /// (−1 until computed).
     private(set) var dryArea = -1.0, dryWidth = -1.0, dryRadius = -1.0
+    /// Section factor (ft^(8/3)) at 4 % of the full area, where round sections switch from their
+    /// exact shallow geometry to the tables (computed once; −1 until computed).
+    private(set) var shallowFactor = -1.0
 
     /// Shared, immutable table storage (a class, so copying a section retains one reference).
     final class Tables: Sendable, Hashable {
@@ -155,6 +158,7 @@ public struct XSectionGeometry: Sendable, Hashable {
         }
         let a = area(depth: Hydraulics.fudge), w = topWidth(depth: Hydraulics.fudge), r = hydraulicRadius(area: a)
         dryArea = a; dryWidth = w; dryRadius = r
+        if kind == .circular || kind == .ellipse { shallowFactor = sectionFactor(area: 0.04 * aFull) }
     }
 
     /// Section factor before `self` exists (used while scanning for sMax).
