@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "SimCoreTests", dependencies: ["SimCore"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "CityIO", "CityModel", "Geometry", "SimCore", "TestSupport"]),
         .testTarget(name: "StormwaterTests", dependencies: ["Stormwater", "CityModel", "Geometry", "SimCore", "TestSupport"]),
-        .testTarget(name: "StormwaterValidationTests", dependencies: ["Stormwater", "CityIO", "CityModel", "TestSupport"]),
+        .testTarget(name: "StormwaterValidationTests", dependencies: ["Stormwater", "CityIO", "CityModel", "SimCore", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["citytwin", "CityIO", "CityModel", "TestSupport"]),
     ]
 )
