@@ -51,7 +51,7 @@ import TestSupport
     @Test(arguments: knownIssues.keys.sorted())
     func notYetMatchingSWMM(model name: String) throws {
         guard let ref = sharedReference else { print("skipped: ../shared/reference is not present"); return }
-        withKnownIssue(Comment(rawValue: knownIssues[name]!)) {
+        withKnownIssue(Comment(rawValue: Self.knownIssues[name]!)) {
             try Self.check(name, reference: ref)
         }
     }
