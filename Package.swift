@@ -91,8 +91,8 @@ let package = Package(
         .testTarget(name: "SimCoreTests", dependencies: ["SimCore"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "CityIO", "CityModel", "Geometry", "SimCore", "TestSupport", "Flood"]),
         .testTarget(name: "StormwaterTests", dependencies: ["Stormwater", "CityModel", "Geometry", "SimCore", "TestSupport"]),
-        .testTarget(name: "StormwaterValidationTests", dependencies: ["Stormwater", "CityIO", "CityModel", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Scenario", "CityIO", "CityModel", "Geometry", "TestSupport", "CCairo"]),
+        .testTarget(name: "StormwaterValidationTests", dependencies: ["Stormwater", "CityIO", "CityModel", "SimCore", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["citytwin", "CityIO", "CityModel", "TestSupport"]),
         .testTarget(name: "FloodTests", dependencies: ["Flood", "SimCore", "Geometry"]),
         // Heavy flood validations (EA benchmarks, analytic fronts): run in release by scripts/test.

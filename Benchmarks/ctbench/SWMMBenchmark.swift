@@ -9,13 +9,15 @@ import Stormwater
 /// Options: `--models DIR` (default ../shared/reference/swmm/models), `--only NAME[,NAME]`,
 /// `--routing-only` (only models without subcatchments), `--python PATH` (the venv's interpreter;
 /// no reference timing without it), `--compare` (print per-model differences against
-/// `expected/NAME.json` to stderr).
+/// `expected/NAME.json` to stderr), `--dump DIR` (write each model's full routing summary to
+/// `DIR/NAME.json`, sorted keys, so two builds can be compared byte for byte).
 enum SWMMBenchmark {
     static func run(_ args: [String]) throws -> JSON {
         var models = "../shared/reference/swmm/models"
         var only: Set<String> = []
         var python: String? = nil
         var compare = false, routingOnly = false
+        var dump: String? = nil
         var i = 0
         while i < args.count {
             switch args[i] {
@@ -23,6 +25,7 @@ enum SWMMBenchmark {
             case "--only": only = Set(args[i + 1].split(separator: ",").map(String.init)); i += 1
             case "--python": python = args[i + 1]; i += 1
             case "--compare": compare = true
+            case "--dump": dump = args[i + 1]; i += 1
             case "--routing-only": routingOnly = true
             default: throw BenchmarkError("unknown option \(args[i])")
             }
@@ -49,6 +52,11 @@ enum SWMMBenchmark {
             ran.append(name)
             let s = sim.summary
             rows.append((name, .object([("cpu_s", .number(t.cpuSeconds)), ("steps", .integer(s.routingSteps))])))
+            if let dump {
+                let enc = JSONEncoder()
+                enc.outputFormatting = [.sortedKeys, .prettyPrinted]
+                try enc.encode(s).write(to: URL(fileURLWithPath: dump + "/\(name).json"))
+            }
             if compare { report(name: name, summary: s, expectedDir: models + "/../expected", cpu: t.cpuSeconds) }
         }
         var reference: [(String, JSON)] = []

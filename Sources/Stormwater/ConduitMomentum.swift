@@ -63,6 +63,12 @@ extension FlowRouter {
         x.topWidth(depth: x.isClosed && y / x.yFull > 0.96 ? 0.96 * x.yFull : y)
     }
 
+    /// `dwWidth` when the top width at y is already known.
+    @inline(__always)
+    func dwWidth(_ x: XSectionGeometry, _ y: Double, _ widthAtY: Double) -> Double {
+        x.isClosed && y / x.yFull > 0.96 ? x.topWidth(depth: 0.96 * x.yFull) : widthAtY
+    }
+
     /// New flow of conduit j for iteration `iteration` (0-based) of a step of dt seconds.
     func conduitFlow(_ j: Int, iteration: Int, dt: Double) -> ConduitResult {
         let fudge = Hydraulics.fudge, g = Hydraulics.gravity
@@ -78,49 +84,49 @@ extension FlowRouter {
         var y1 = min(max(h1 - z1, fudge), x.yFull)
         var y2 = min(max(h2 - z2, fudge), x.yFull)
 
-        // Flow class and the surface area the conduit lends to its end nodes.
+        // Flow class and the end depths it implies.
         var r = ConduitResult()
         let (cls, yC, yN, fasnh) = conduitFlowClass(j, q: qLast, h1: h1, h2: h2, y1: y1, y2: y2)
         r.flowClass = cls
         switch cls {
-        case .subcritical, .supercritical:
-            let yMid = max(0.5 * (y1 + y2), fudge)
-            let w1 = dwWidth(x, y1), w2 = dwWidth(x, y2), wm = dwWidth(x, yMid)
-            r.surfArea1 = (w1 + wm) / 2 * length / 2
-            r.surfArea2 = (wm + w2) / 2 * length / 2 * fasnh
-        case .upCritical:
-            y1 = max(min(yC, yN), fudge)
-            h1 = z1 + y1
-            let yMid = max(0.5 * (y1 + y2), fudge)
-            r.surfArea2 = (dwWidth(x, yMid) + dwWidth(x, y2)) / 2 * length / 2
-        case .dnCritical:
-            y2 = max(min(yC, yN), fudge)
-            h2 = z2 + y2
-            let yMid = max(0.5 * (y1 + y2), fudge)
-            r.surfArea1 = (dwWidth(x, y1) + dwWidth(x, yMid)) / 2 * length / 2
-        case .upDry:
-            y1 = fudge
-            let yMid = max(0.5 * (y1 + y2), fudge)
-            let w1 = dwWidth(x, y1), w2 = dwWidth(x, y2), wm = dwWidth(x, yMid)
-            r.surfArea2 = (wm + w2) / 2 * length / 2
-            if net.offset1[j] <= 0 { r.surfArea1 = (w1 + wm) / 2 * length / 2 }
-        case .dnDry:
-            y2 = fudge
-            let yMid = max(0.5 * (y1 + y2), fudge)
-            let w1 = dwWidth(x, y1), w2 = dwWidth(x, y2), wm = dwWidth(x, yMid)
-            r.surfArea1 = (wm + w1) / 2 * length / 2
-            if net.offset2[j] <= 0 { r.surfArea2 = (w2 + wm) / 2 * length / 2 }
-        case .dry:
+        case .upCritical: y1 = max(min(yC, yN), fudge); h1 = z1 + y1
+        case .dnCritical: y2 = max(min(yC, yN), fudge); h2 = z2 + y2
+        case .upDry: y1 = fudge
+        case .dnDry: y2 = fudge
+        default: break
+        }
+        // Geometry at the two ends and the middle, each evaluated once.
+        let yMid = 0.5 * (y1 + y2)
+        let g1 = x.areaWidthRadius(depth: y1), g2 = x.areaWidthRadius(depth: y2), gm = x.areaWidthRadius(depth: yMid)
+        let a1e = g1.area, a2e = g2.area, r1 = g1.radius
+        let aMid = gm.area, rMid = gm.radius
+        let isFull = y1 >= x.yFull && y2 >= x.yFull
+
+        // Surface area the conduit lends to its end nodes (widths capped at 96 % of a closed depth).
+        if cls != .dry {
+            let yMidS = max(yMid, fudge)
+            let w1 = dwWidth(x, y1, g1.width), w2 = dwWidth(x, y2, g2.width)
+            let wm = yMidS == yMid ? dwWidth(x, yMid, gm.width) : dwWidth(x, yMidS)
+            switch cls {
+            case .subcritical, .supercritical:
+                r.surfArea1 = (w1 + wm) / 2 * length / 2
+                r.surfArea2 = (wm + w2) / 2 * length / 2 * fasnh
+            case .upCritical:
+                r.surfArea2 = (wm + w2) / 2 * length / 2
+            case .dnCritical:
+                r.surfArea1 = (w1 + wm) / 2 * length / 2
+            case .upDry:
+                r.surfArea2 = (wm + w2) / 2 * length / 2
+                if net.offset1[j] <= 0 { r.surfArea1 = (w1 + wm) / 2 * length / 2 }
+            case .dnDry:
+                r.surfArea1 = (wm + w1) / 2 * length / 2
+                if net.offset2[j] <= 0 { r.surfArea2 = (w2 + wm) / 2 * length / 2 }
+            case .dry: break
+            }
+        } else {
             r.surfArea1 = fudge * length / 2
             r.surfArea2 = r.surfArea1
         }
-
-        let a1e = x.area(depth: y1), a2e = x.area(depth: y2)
-        let r1 = x.hydraulicRadius(depth: y1)
-        let yMid = 0.5 * (y1 + y2)
-        let aMid = x.area(depth: yMid)
-        let rMid = x.hydraulicRadius(depth: yMid)
-        let isFull = y1 >= x.yFull && y2 >= x.yFull
 
         if cls == .dry || cls == .upDry || cls == .dnDry || setting[j] == 0 || aMid <= fudge {
             r.aMid = 0.5 * (a1e + a2e)
@@ -134,7 +140,7 @@ extension FlowRouter {
 
         var v = qLast / aMid
         if abs(v) > 50 { v = 50 * (qLast < 0 ? -1 : 1) }
-        r.froude = froudeNumber(x, v: v, y: yMid)
+        r.froude = froudeNumber(x, v: v, y: yMid, area: aMid, width: gm.width)
         if r.flowClass == .subcritical && r.froude > 1 { r.flowClass = .supercritical }
 
         var sigma: Double = r.froude <= 0.5 ? 1 : (r.froude >= 1 ? 0 : 2 * (1 - r.froude))
@@ -187,6 +193,15 @@ extension FlowRouter {
         r.depth = min(yMid, x.yFull)
         r.volume = min(0.5 * (a1e + a2e), x.aFull) * c.length * barrels
         return r
+    }
+
+    /// `froudeNumber(_:v:y:)` with the area and top width at y already known.
+    @inline(__always)
+    func froudeNumber(_ x: XSectionGeometry, v: Double, y: Double, area: Double, width w: Double) -> Double {
+        if y <= Hydraulics.fudge { return 0 }
+        if x.isClosed && x.yFull - y <= Hydraulics.fudge { return 0 }
+        if w <= 0 { return 0 }
+        return abs(v) / (Hydraulics.gravity * area / w).squareRoot()
     }
 
     /// Froude number |v|/√(g·A/W) at depth y; 0 when dry or when a closed conduit is full.

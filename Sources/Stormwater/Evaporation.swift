@@ -4,7 +4,7 @@ import Foundation
 /// Potential evaporation through a simulation (SWMM's climate module): a constant rate, monthly rates
 /// or a time series, plus monthly adjustments; rates in SWMM's internal ft/s. Also the monthly soil
 /// recovery factor that scales infiltration recovery.
-struct EvaporationState: Sendable {
+struct EvaporationState: Sendable, Codable {
     let source: Evaporation.Source
     let dryOnly: Bool
     let start: StormwaterDateTime

@@ -39,6 +39,10 @@ public struct FlowRouter: Sendable {
     var setting: [Double], targetSetting: [Double]
     /// Orifice/weir surface area used in DW (ft²).
     var structureSurfArea: [Double]
+    /// Last per-barrel flow (cfs) for which the normal and critical depths (ft) of a link ending at
+    /// an outfall were computed, and those depths: both are pure functions of the flow, so they are
+    /// reused while the flow does not change (NaN: none yet).
+    var outfallMemoFlow: [Double], outfallMemoNormal: [Double], outfallMemoCritical: [Double]
 
     /// Dynamic wave: the current variable step (s), 0 before the first step.
     var variableStep = 0.0
@@ -69,6 +73,7 @@ public struct FlowRouter: Sendable {
         bypassed = Array(repeating: false, count: m)
         setting = Array(repeating: 1, count: m); targetSetting = Array(repeating: 1, count: m)
         structureSurfArea = z(m)
+        outfallMemoFlow = Array(repeating: .nan, count: m); outfallMemoNormal = z(m); outfallMemoCritical = z(m)
         initialize()
     }
 
@@ -182,8 +187,13 @@ public struct FlowRouter: Sendable {
         var yNorm = 0.0, yCrit = 0.0
         if net.linkKind[j] == .conduit && net.xsect[j].kind != .dummy {
             let q = abs(newFlow[j] / net.barrels[j])
-            yNorm = normalDepth(j, q)
-            yCrit = net.xsect[j].criticalDepth(flow: q)
+            if q == outfallMemoFlow[j] {
+                yNorm = outfallMemoNormal[j]; yCrit = outfallMemoCritical[j]
+            } else {
+                yNorm = normalDepth(j, q)
+                yCrit = net.xsect[j].criticalDepth(flow: q)
+                outfallMemoFlow[j] = q; outfallMemoNormal[j] = yNorm; outfallMemoCritical[j] = yCrit
+            }
         }
         guard let spec = net.outfall[n] else { return }
         let invert = net.invert[n]

@@ -5,7 +5,7 @@ import CityModel
 /// next non-zero value. Volumes and cumulative depths are turned into intensities over the interval.
 ///
 /// Times are seconds from the simulation start; rainfall is in SWMM's internal ft/s.
-struct RainGageState: Sendable {
+struct RainGageState: Sendable, Codable {
     /// Times (s) and intensities (ft/s) of the non-zero records, in order.
     private(set) var times: [Double] = []
     private(set) var rates: [Double] = []

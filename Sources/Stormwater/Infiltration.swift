@@ -12,7 +12,7 @@ import Foundation
 /// - Modified Horton (Akan 1993): capacity f0 − kd·Fe in cumulative excess infiltration Fe.
 /// - Green-Ampt (Green & Ampt 1911, Mein & Larson 1973) with SWMM 5's upper-zone recovery.
 /// - SCS curve number (USDA TR-55) in its continuous form F = P·(1 − P/(P + S)).
-enum InfiltrationState: Sendable {
+enum InfiltrationState: Sendable, Codable {
     case none
     case horton(Horton)
     case greenAmpt(GreenAmpt)
@@ -48,7 +48,7 @@ enum InfiltrationState: Sendable {
         }
     }
 
-    struct Horton: Sendable {
+    struct Horton: Sendable, Codable {
         var f0: Double, fmin: Double, decay: Double, regen: Double, fmax: Double, modified: Bool
         /// Equivalent time on the Horton curve (s), or cumulative excess infiltration (ft) for modified Horton.
         var tp = 0.0
@@ -120,7 +120,7 @@ enum InfiltrationState: Sendable {
         }
     }
 
-    struct GreenAmpt: Sendable {
+    struct GreenAmpt: Sendable, Codable {
         /// Suction head (ft), saturated conductivity (ft/s), maximum initial moisture deficit.
         var suction: Double, ks: Double, imdMax: Double, modified: Bool
         /// Upper-zone depth (ft), from Ks in in/h (Mein's relation).
@@ -220,7 +220,7 @@ enum InfiltrationState: Sendable {
         }
     }
 
-    struct CurveNumber: Sendable {
+    struct CurveNumber: Sendable, Codable {
         /// Maximum and current retention capacity (ft); regeneration (1/s); event gap (s).
         var smax: Double, s: Double, regen: Double, tmax: Double
         /// Event rainfall (ft), event infiltration (ft), last rate (ft/s), effective capacity (ft), dry time (s).

@@ -30,7 +30,7 @@ public struct RoutingContinuity: Sendable, Hashable, Codable {
 }
 
 /// Per-step flow totals (cfs) that the continuity integrates.
-struct StepFlows: Sendable {
+struct StepFlows: Sendable, Codable {
     var dryWeather = 0.0, wetWeather = 0.0, external = 0.0, outflow = 0.0, flooding = 0.0
     var evaporation = 0.0, seepage = 0.0
 }

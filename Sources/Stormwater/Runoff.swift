@@ -16,11 +16,11 @@ import Foundation
 /// Internally everything is in SWMM's US units (ft, ft², ft/s, ft³/s) converted from the model's SI
 /// values with ``SWMMUnits``; the public results are SI or in the model's own units as documented.
 public struct RunoffModel: Sendable {
-    struct Subarea: Sendable {
+    struct Subarea: Sendable, Codable {
         var fArea = 0.0, n = 0.0, dStore = 0.0, alpha = 0.0, fOutlet = 1.0
         var depth = 0.0, inflow = 0.0, runoff = 0.0
     }
-    struct Sub: Sendable {
+    struct Sub: Sendable, Codable {
         var area = 0.0
         var gage = -1
         var outNode = -1, outSub = -1
@@ -51,12 +51,12 @@ public struct RunoffModel: Sendable {
     public let nodeCount: Int
 
     /// Runoff clock (s from the start): the last step ran from `oldTime` to `newTime`.
-    public private(set) var oldTime = 0.0, newTime = 0.0
+    public internal(set) var oldTime = 0.0, newTime = 0.0
     var isRaining = false, hasRunoff = false
     /// Continuity totals (ft³).
     var totals = RunoffContinuity()
     /// Number of runoff steps taken.
-    public private(set) var steps = 0
+    public internal(set) var steps = 0
 
     public init(model: CityModel) throws {
         guard let p = model.stormwater else { throw SimulationInputError("the model has no stormwater inputs") }
@@ -332,7 +332,7 @@ public struct RunoffModel: Sendable {
 }
 
 /// Runoff statistics of one subcatchment (SWMM's subcatchment runoff summary).
-public struct SubcatchmentRunoffStatistics: Sendable, Hashable {
+public struct SubcatchmentRunoffStatistics: Sendable, Hashable, Codable {
     /// Rainfall depth (in or mm in reports; ft internally).
     public var precipitation = 0.0
     /// Volumes of run-on, evaporation, infiltration, impervious and pervious runoff and total runoff.
@@ -343,7 +343,7 @@ public struct SubcatchmentRunoffStatistics: Sendable, Hashable {
 }
 
 /// Runoff continuity terms (volumes) and SWMM's error, 100·(1 − out/in).
-public struct RunoffContinuity: Sendable, Hashable {
+public struct RunoffContinuity: Sendable, Hashable, Codable {
     public var rainfall = 0.0, evaporation = 0.0, infiltration = 0.0, runoff = 0.0
     /// Drain flow of LID units (SWMM's "LID Drainage").
     public var drains = 0.0

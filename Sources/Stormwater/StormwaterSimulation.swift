@@ -15,7 +15,7 @@ public protocol RunoffProvider {
 /// its own step, routing at the fixed or variable routing step, lateral inflows at each routing
 /// step, controls, the trapezoidal continuity accounting and per-step statistics.
 public struct StormwaterSimulation {
-    public private(set) var router: FlowRouter
+    public internal(set) var router: FlowRouter
     let inflows: NodeInflows
     let controls: ControlRuleEngine
     let options: RoutingOptions
@@ -24,16 +24,20 @@ public struct StormwaterSimulation {
     var runoff: (any RunoffProvider)?
 
     /// Elapsed time (s) and the runoff times and rates being interpolated.
-    public private(set) var time = 0.0
+    public internal(set) var time = 0.0
     var oldRunoffTime = 0.0, newRunoffTime = 0.0
     var oldRunoff: [Double], newRunoff: [Double]
     var stepFlows = StepFlows()
     var lastOutfallFlow: [Double]
-    public private(set) var continuity = RoutingContinuity()
-    public private(set) var statistics: RoutingStatistics
+    public internal(set) var continuity = RoutingContinuity()
+    public internal(set) var statistics: RoutingStatistics
     var nextRuleTime = 0.0
     /// Reused per-step lateral inflow buffer (cfs per node).
     var lateral: [Double]
+    /// Inflow from outside the model at each node (cfs, e.g. surface water captured by inlets in a
+    /// coupled run), added to the lateral inflow of every step and counted as external inflow.
+    /// Empty when there is none.
+    var coupledInflow: [Double] = []
 
     /// Builds the run from a city model with a stormwater project.
     public init(model: CityModel, runoff: (any RunoffProvider)? = nil, threads: Int? = nil, file: String = "model") throws {
@@ -81,17 +85,18 @@ public struct StormwaterSimulation {
         return dt
     }
 
-    /// One routing step (running runoff first when its clock is behind).
-    public mutating func step() {
-        let dt = nextStep()
+    /// One routing step (running runoff first when its clock is behind), ending no later than
+    /// `limit` (s from the start; a coupled run cuts its steps at the engine's tick ends).
+    public mutating func step(until limit: Double = .infinity) {
+        var dt = nextStep()
+        if time + dt > limit + 1e-6 { dt = max(limit - time, 0.001) }
         let nextTime = time + dt
-        if var provider = runoff {
+        if runoff != nil {
             while newRunoffTime < nextTime - 1e-9 {
-                let (end, q) = provider.step(from: newRunoffTime)
+                let (end, q) = runoff!.step(from: newRunoffTime)
                 oldRunoff = newRunoff; oldRunoffTime = newRunoffTime
                 newRunoff = q; newRunoffTime = max(end, newRunoffTime + 0.001)
             }
-            runoff = provider
         }
         execRouting(dt: dt)
     }
@@ -122,6 +127,9 @@ public struct StormwaterSimulation {
         for i in 0..<lateral.count { lateral[i] = 0 }
         let (ex, dw) = inflows.isEmpty ? (0, 0) : inflows.add(at: time, to: &lateral)
         stepFlows.external = ex; stepFlows.dryWeather = dw
+        if !coupledInflow.isEmpty {
+            for i in 0..<lateral.count where coupledInflow[i] != 0 { lateral[i] += coupledInflow[i]; stepFlows.external += coupledInflow[i] }
+        }
         if runoff != nil {
             let span = newRunoffTime - oldRunoffTime
             let f = span > 0 ? min(max((oldTime - oldRunoffTime) / span, 0), 1) : 1

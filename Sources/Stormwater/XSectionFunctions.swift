@@ -5,14 +5,15 @@ extension XSectionGeometry {
     /// Flow area (ft²) at depth `y` (ft); full area at and above full depth.
     public func area(depth y: Double) -> Double {
         if y <= 0 { return 0 }
+        if y == Hydraulics.fudge && dryArea >= 0 { return dryArea }
         if y >= yFull { return aFull }
         switch kind {
         case .dummy: return 0
         case .circular, .ellipse:
             let yNorm = y / yFull
             if yNorm < 0.04 {
-                let s = Self.ellipseState(a: wMax / 2, b: yFull / 2, phi: Self.phiOfDepth(yNorm))
-                return s.area
+                let phi = Self.phiOfDepth(yNorm)
+                return wMax / 2 * (yFull / 2) * (phi - sin(phi) * cos(phi))
             }
             return aFull * Self.lookup(yNorm, tables!.areaOfDepth)
         case .rectClosed, .rectOpen: return bottomWidth * y
@@ -29,12 +30,13 @@ extension XSectionGeometry {
     /// Top width (ft) of the water surface at depth `y` (ft). Closed shapes narrow to 0 at the crown.
     public func topWidth(depth y: Double) -> Double {
         if y <= 0 { return 0 }
+        if y == Hydraulics.fudge && dryWidth >= 0 { return dryWidth }
         switch kind {
         case .dummy: return 0
         case .circular, .ellipse:
             if y >= yFull { return 0 }
             let yNorm = y / yFull
-            if yNorm < 0.04 { return Self.ellipseState(a: wMax / 2, b: yFull / 2, phi: Self.phiOfDepth(yNorm)).width }
+            if yNorm < 0.04 { return 2 * (wMax / 2) * sin(Self.phiOfDepth(yNorm)) }
             return wMax * Self.lookup(yNorm, tables!.widthOfDepth)
         case .rectClosed, .rectOpen: return bottomWidth
         case .rectTriangular:
@@ -45,6 +47,22 @@ extension XSectionGeometry {
         case .parabolic: return wMax * (min(y, yFull) / yFull).squareRoot()
         case .power: return wMax * pow(min(y, yFull) / yFull, 1 / exponent)
         }
+    }
+
+    /// Area (ft²), top width (ft) and hydraulic radius (ft) at depth `y` (ft): the values of
+    /// `area(depth:)`, `topWidth(depth:)` and `hydraulicRadius(depth:)`, with one angle (one acos,
+    /// sin and cos) shared by the three for shallow round sections.
+    @inline(__always)
+    func areaWidthRadius(depth y: Double) -> (area: Double, width: Double, radius: Double) {
+        if (kind == .circular || kind == .ellipse) && y > 0 && y < yFull && y / yFull < 0.04 && y != Hydraulics.fudge {
+            let phi = Self.phiOfDepth(y / yFull)
+            let sn = sin(phi), cs = cos(phi)
+            let a = wMax / 2, b = yFull / 2
+            let area = a * b * (phi - sn * cs)
+            let perimeter = Self.ellipseArc(a: a, b: b, phi: phi)
+            return (area, 2 * a * sn, perimeter > 0 ? area / perimeter : 0)
+        }
+        return (area(depth: y), topWidth(depth: y), hydraulicRadius(depth: y))
     }
 
     /// Wetted perimeter (ft) at depth `y` for the closed-form open shapes.
@@ -71,7 +89,7 @@ extension XSectionGeometry {
         case .dummy: return 0
         case .circular, .ellipse:
             let alpha = a / aFull
-            if alpha < 0.04 { return Self.ellipseState(a: wMax / 2, b: yFull / 2, phi: Self.phiOfArea(alpha)).y }
+            if alpha < 0.04 { return yFull / 2 * (1 - cos(Self.phiOfArea(alpha))) }
             return yFull * Self.lookup(alpha, tables!.depthOfArea)
         case .rectClosed, .rectOpen: return a / bottomWidth
         case .rectTriangular:
@@ -91,6 +109,7 @@ extension XSectionGeometry {
     /// Hydraulic radius (ft) at flow area `a` (ft²).
     public func hydraulicRadius(area a: Double) -> Double {
         if a <= 0 { return 0 }
+        if a == dryArea && dryRadius >= 0 { return dryRadius }
         switch kind {
         case .dummy: return 0
         case .circular, .ellipse:
@@ -121,7 +140,15 @@ extension XSectionGeometry {
     public func hydraulicRadius(depth y: Double) -> Double {
         if y <= 0 { return 0 }
         switch kind {
-        case .circular, .ellipse, .rectClosed, .rectTriangular: return hydraulicRadius(area: area(depth: y))
+        case .circular, .ellipse:
+            // Shallow flow: the exact geometry at the angle of this depth (no inversion from the area).
+            let yNorm = y / yFull
+            if yNorm < 0.04 && !(y == Hydraulics.fudge && dryRadius >= 0) {
+                let s = Self.ellipseState(a: wMax / 2, b: yFull / 2, phi: Self.phiOfDepth(yNorm))
+                return s.perimeter > 0 ? s.area / s.perimeter : 0
+            }
+            return hydraulicRadius(area: area(depth: y))
+        case .rectClosed, .rectTriangular: return hydraulicRadius(area: area(depth: y))
         case .dummy: return 0
         default:
             let yy = min(y, yFull)
@@ -157,8 +184,9 @@ extension XSectionGeometry {
             let psi = s / sFull
             // SWMM takes any section factor at or above the full value as a full pipe.
             if psi >= 1 { return aFull }
-            if psi <= 0.015 || s < sectionFactor(area: 0.04 * aFull) {
-                return solveArea(forFactor: s, upper: 0.04 * aFull)
+            let sShallow = shallowFactor >= 0 ? shallowFactor : sectionFactor(area: 0.04 * aFull)
+            if psi <= 0.015 || s < sShallow {
+                return solveArea(forFactor: s, upper: 0.04 * aFull, factorAtUpper: sShallow)
             }
             return aFull * Self.inverseLookup(psi, tables!.factorOfArea, count: factorPeakIndex + 1)
         default:
@@ -167,9 +195,9 @@ extension XSectionGeometry {
     }
 
     /// Area with the given section factor in [0, upper], by safeguarded secant-bisection.
-    private func solveArea(forFactor s: Double, upper: Double) -> Double {
+    private func solveArea(forFactor s: Double, upper: Double, factorAtUpper: Double? = nil) -> Double {
         var lo = 0.0, hi = upper
-        var flo = -s, fhi = sectionFactor(area: hi) - s
+        var flo = -s, fhi = (factorAtUpper ?? sectionFactor(area: hi)) - s
         if fhi <= 0 { return hi }
         var a = hi * 0.5
         for _ in 0..<100 {

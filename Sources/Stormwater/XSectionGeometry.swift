@@ -51,6 +51,13 @@ public struct XSectionGeometry: Sendable, Hashable {
     let sides: Double
     /// Normalised 51-entry tables for circular/elliptical shapes.
     let tables: Tables?
+    /// Area (ft²), top width (ft) and hydraulic radius (ft) at the dry depth `Hydraulics.fudge`,
+    /// where every dry conduit sits: computed once by the same functions, returned when asked again
+    /// (−1 until computed).
+    private(set) var dryArea = -1.0, dryWidth = -1.0, dryRadius = -1.0
+    /// Section factor (ft^(8/3)) at 4 % of the full area, where round sections switch from their
+    /// exact shallow geometry to the tables (computed once; −1 until computed).
+    private(set) var shallowFactor = -1.0
 
     /// Shared, immutable table storage (a class, so copying a section retains one reference).
     final class Tables: Sendable, Hashable {
@@ -149,6 +156,9 @@ public struct XSectionGeometry: Sendable, Hashable {
         } else {
             sMax = sFull; aMax = aFull
         }
+        let a = area(depth: Hydraulics.fudge), w = topWidth(depth: Hydraulics.fudge), r = hydraulicRadius(area: a)
+        dryArea = a; dryWidth = w; dryRadius = r
+        if kind == .circular || kind == .ellipse { shallowFactor = sectionFactor(area: 0.04 * aFull) }
     }
 
     /// Section factor before `self` exists (used while scanning for sMax).
@@ -222,13 +232,17 @@ public struct XSectionGeometry: Sendable, Hashable {
         var lo = 0.0, hi = Double.pi
         var phi = alpha < 0.1 ? min(pow(1.5 * Double.pi * alpha, 1.0 / 3.0), hi) : Double.pi * alpha
         for _ in 0..<100 {
-            let f = (phi - sin(phi) * cos(phi)) / Double.pi - alpha
+            let sn = sin(phi), cs = cos(phi)
+            let f = (phi - sn * cs) / Double.pi - alpha
             if f > 0 { hi = phi } else { lo = phi }
-            let df = 2 * sin(phi) * sin(phi) / Double.pi
+            let df = 2 * sn * sn / Double.pi
             var next = df > 0 ? phi - f / df : 0.5 * (lo + hi)
             if !(next > lo && next < hi) { next = 0.5 * (lo + hi) }
-            if abs(next - phi) < 1e-15 || hi - lo < 1e-15 { phi = next; break }
+            // Newton converges quadratically: once a step is below 1e-9·φ the new φ is at the
+            // rounding floor of g (closer iterates only jitter by a few ulps).
+            let step = abs(next - phi)
             phi = next
+            if step <= 1e-9 * phi || hi - lo < 1e-15 { break }
         }
         return phi
     }
