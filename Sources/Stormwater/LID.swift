@@ -9,7 +9,7 @@ import Foundation
 /// outflow goes to the subcatchment outlet, or back onto the pervious area at the next step; its drain
 /// flow goes to the outlet, to another node, or to another subcatchment as run-on. Volumes in ft³, rates
 /// in ft/s per unit area or ft³/s as stated.
-struct LIDUnitGroup: Sendable {
+struct LIDUnitGroup: Sendable, Codable {
     var process: LIDProcess
     var state: LIDState
     /// Number of identical units, area of one unit (ft²), outflow width over area (1/ft).

@@ -11,15 +11,15 @@ import Foundation
 /// start of the step, each flux limited by the water available and the room left below it, and
 /// advances the state with one explicit Euler step (modified Puls with successive approximation for
 /// vegetative swales), then clamps it to the layers' physical bounds.
-struct LIDProcess: Sendable {
-    enum Kind: Sendable { case bioCell, rainGarden, greenRoof, trench, pavement, barrel, roofDisconnection, swale }
-    struct Surface: Sendable { var thickness = 0.0, voidFrac = 1.0, roughness = 0.0, slope = 0.0, sideSlope = 0.0, alpha = 0.0 }
-    struct Pavement: Sendable { var thickness = 0.0, voidFrac = 0.0, impervFrac = 0.0, kSat = 0.0, clogFactor = 0.0, regenDays = 0.0, regenDegree = 0.0 }
-    struct Soil: Sendable { var thickness = 0.0, porosity = 0.0, fieldCap = 0.0, wiltPoint = 0.0, kSat = 0.0, kSlope = 0.0, suction = 0.0 }
-    struct Storage: Sendable { var thickness = 0.0, voidFrac = 1.0, kSat = 0.0, clogFactor = 0.0, covered = true }
+struct LIDProcess: Sendable, Codable {
+    enum Kind: Sendable, Codable { case bioCell, rainGarden, greenRoof, trench, pavement, barrel, roofDisconnection, swale }
+    struct Surface: Sendable, Codable { var thickness = 0.0, voidFrac = 1.0, roughness = 0.0, slope = 0.0, sideSlope = 0.0, alpha = 0.0 }
+    struct Pavement: Sendable, Codable { var thickness = 0.0, voidFrac = 0.0, impervFrac = 0.0, kSat = 0.0, clogFactor = 0.0, regenDays = 0.0, regenDegree = 0.0 }
+    struct Soil: Sendable, Codable { var thickness = 0.0, porosity = 0.0, fieldCap = 0.0, wiltPoint = 0.0, kSat = 0.0, kSlope = 0.0, suction = 0.0 }
+    struct Storage: Sendable, Codable { var thickness = 0.0, voidFrac = 1.0, kSat = 0.0, clogFactor = 0.0, covered = true }
     /// Underdrain: q (ft/s) = coeff·(h − offset)^expon with h in ft; `delay` in s; open/close heads in ft.
-    struct Drain: Sendable { var coeff = 0.0, expon = 0.0, offset = 0.0, delay = 0.0, hOpen = 0.0, hClose = 0.0 }
-    struct Mat: Sendable { var thickness = 0.0, voidFrac = 1.0, roughness = 0.0, alpha = 0.0 }
+    struct Drain: Sendable, Codable { var coeff = 0.0, expon = 0.0, offset = 0.0, delay = 0.0, hOpen = 0.0, hClose = 0.0 }
+    struct Mat: Sendable, Codable { var thickness = 0.0, voidFrac = 1.0, roughness = 0.0, alpha = 0.0 }
 
     var kind: Kind
     var surface = Surface(), pavement = Pavement(), soil = Soil(), storage = Storage(), drain = Drain(), mat = Mat()
@@ -105,7 +105,7 @@ struct LIDFluxes: Sendable {
 }
 
 /// Layer state of one LID unit (ft, fraction) and its running totals.
-struct LIDState: Sendable {
+struct LIDState: Sendable, Codable {
     var d1 = 0.0, theta = 0.0, d3 = 0.0, d4 = 0.0
     /// Cumulative inflow depth treated (ft): drives pavement and storage clogging.
     var volTreated = 0.0, inflowTotal = 0.0

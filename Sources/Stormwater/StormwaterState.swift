@@ -57,16 +57,19 @@ extension RunoffModel {
         var isRaining: Bool, hasRunoff: Bool
         var totals: RunoffContinuity
         var steps: Int
+        /// The LID units with their layer states and running totals.
+        var lids: [[LIDUnitGroup]]
     }
 
     var savedState: SavedState {
         get { SavedState(subs: subs, gages: gages, evap: evap, oldTime: oldTime, newTime: newTime, isRaining: isRaining,
-                         hasRunoff: hasRunoff, totals: totals, steps: steps) }
+                         hasRunoff: hasRunoff, totals: totals, steps: steps, lids: lids) }
         set {
             subs = newValue.subs; gages = newValue.gages; evap = newValue.evap
             oldTime = newValue.oldTime; newTime = newValue.newTime
             isRaining = newValue.isRaining; hasRunoff = newValue.hasRunoff
             totals = newValue.totals; steps = newValue.steps
+            lids = newValue.lids
         }
     }
 }

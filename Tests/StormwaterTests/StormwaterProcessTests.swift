@@ -1,8 +1,10 @@
+import CityIO
 import CityModel
 import Foundation
 import Geometry
 import SimCore
 import Testing
+import TestSupport
 @testable import Stormwater
 
 /// The stormwater SimCore process against the standalone run, snapshots, exchange fields and the ledger.
@@ -57,6 +59,31 @@ import Testing
         #expect(a.simulation.router.newDepth == b.simulation.router.newDepth)
         #expect(straight.ledger.report(at: .zero) == resumed.ledger.report(at: .zero))
         #expect(straight.fields == resumed.fields)
+    }
+
+    /// The same on a model with LID units (the shared model_lids: bio-retention cells and porous
+    /// pavement), so that the units' layer states travel in the snapshot too.
+    @Test(.enabled(if: sharedReference != nil, "needs ../shared/reference"))
+    func snapshotCarriesLIDState() throws {
+        let m = try SWMMInp.read(path: sharedReference! + "/swmm/models/model_lids.inp")
+        let end = SimTime(milliseconds: 12 * 3_600_000)
+        func engine() throws -> Engine {
+            var e = try Engine(options: EngineOptions(tick: .minutes(1), reportStep: .hours(1), end: end))
+            try e.add(try StormwaterProcess(model: m))
+            return e
+        }
+        var straight = try engine()
+        try straight.run()
+        var first = try engine()
+        try first.run(until: SimTime(milliseconds: 5 * 3_600_000))
+        let snap = try first.snapshot()
+        var resumed = try engine()
+        try resumed.restore(snap)
+        try resumed.run()
+        let a = try #require(straight.process(named: "stormwater", as: StormwaterProcess.self))
+        let b = try #require(resumed.process(named: "stormwater", as: StormwaterProcess.self))
+        #expect(a.summary == b.summary)
+        #expect(try #require(a.simulation.runoff as? RunoffModel).lidStorage() > 0)
     }
 
     @Test func ledgerBalancesAndCarriesTheSchemeError() throws {
