@@ -39,6 +39,8 @@ public struct FlowRouter: Sendable {
     var setting: [Double], targetSetting: [Double]
     /// Orifice/weir surface area used in DW (ft²).
     var structureSurfArea: [Double]
+    /// Seepage hook: storage seepage state per node, empty when no node seeps (Seepage.swift).
+    var seepage: [StorageSeepage?]
 
     /// Dynamic wave: the current variable step (s), 0 before the first step.
     var variableStep = 0.0
@@ -69,6 +71,7 @@ public struct FlowRouter: Sendable {
         bypassed = Array(repeating: false, count: m)
         setting = Array(repeating: 1, count: m); targetSetting = Array(repeating: 1, count: m)
         structureSurfArea = z(m)
+        seepage = network.storageSeepage.contains { $0 != nil } ? network.storageSeepage : []  // Seepage hook
         initialize()
     }
 
@@ -221,7 +224,7 @@ public struct FlowRouter: Sendable {
         }
         for i in 0..<net.nodeCount {
             oldDepth[i] = newDepth[i]; oldVolume[i] = newVolume[i]
-            oldNetInflow[i] = inflow[i] - outflow[i] - losses[i]
+            oldNetInflow[i] = inflow[i] - outflow[i]   // Seepage hook: outflow includes the node's losses
             inflow[i] = newLatFlow[i] >= 0 ? newLatFlow[i] : 0
             outflow[i] = newLatFlow[i] < 0 ? -newLatFlow[i] : 0
             losses[i] = 0
