@@ -43,6 +43,8 @@ public struct FlowRouter: Sendable {
     /// an outfall were computed, and those depths: both are pure functions of the flow, so they are
     /// reused while the flow does not change (NaN: none yet).
     var outfallMemoFlow: [Double], outfallMemoNormal: [Double], outfallMemoCritical: [Double]
+    /// Seepage hook: storage seepage state per node, empty when no node seeps (Seepage.swift).
+    var seepage: [StorageSeepage?]
 
     /// Dynamic wave: the current variable step (s), 0 before the first step.
     var variableStep = 0.0
@@ -74,6 +76,7 @@ public struct FlowRouter: Sendable {
         setting = Array(repeating: 1, count: m); targetSetting = Array(repeating: 1, count: m)
         structureSurfArea = z(m)
         outfallMemoFlow = Array(repeating: .nan, count: m); outfallMemoNormal = z(m); outfallMemoCritical = z(m)
+        seepage = network.storageSeepage.contains { $0 != nil } ? network.storageSeepage : []  // Seepage hook
         initialize()
     }
 
@@ -231,7 +234,7 @@ public struct FlowRouter: Sendable {
         }
         for i in 0..<net.nodeCount {
             oldDepth[i] = newDepth[i]; oldVolume[i] = newVolume[i]
-            oldNetInflow[i] = inflow[i] - outflow[i] - losses[i]
+            oldNetInflow[i] = inflow[i] - outflow[i]   // Seepage hook: outflow includes the node's losses
             inflow[i] = newLatFlow[i] >= 0 ? newLatFlow[i] : 0
             outflow[i] = newLatFlow[i] < 0 ? -newLatFlow[i] : 0
             losses[i] = 0

@@ -120,7 +120,7 @@ enum InfiltrationState: Sendable, Codable {
         }
     }
 
-    struct GreenAmpt: Sendable, Codable {
+    struct GreenAmpt: Sendable, Codable, Equatable {
         /// Suction head (ft), saturated conductivity (ft/s), maximum initial moisture deficit.
         var suction: Double, ks: Double, imdMax: Double, modified: Bool
         /// Upper-zone depth (ft), from Ks in in/h (Mein's relation).

@@ -12,6 +12,7 @@ extension FlowRouter {
     static let wx = 0.6, wt = 0.6
 
     mutating func kinematicWaveStep(dt: Double) {
+        for i in 0..<net.nodeCount where losses[i] != 0 { outflow[i] += losses[i] }  // Seepage hook
         for idx in 0..<net.sortedLinks.count {
             let j = net.sortedLinks[idx]
             let n1 = net.node1[j]
@@ -141,12 +142,14 @@ extension FlowRouter {
             iter += 1
             if stop { break }
         }
+        // The reported depth is the one that holds the final volume (the iterate is under-relaxed).
+        newDepth[i] = nodeDepth(i, volume: newVolume[i])
         updated[i] = true
     }
 
     private mutating func setNewNodeState(_ i: Int, dt: Double) {
         if net.nodeKind[i] == .storage { return }
-        let newNet = inflow[i] - outflow[i] - losses[i]
+        let newNet = inflow[i] - outflow[i]   // Seepage hook: outflow includes the node's losses
         newVolume[i] = oldVolume[i] + 0.5 * (oldNetInflow[i] + newNet) * dt
         if newVolume[i] < Hydraulics.fudge { newVolume[i] = 0 }
         overflow[i] = 0

@@ -59,6 +59,8 @@ public struct RoutingNetwork: Sendable {
     var outlet: [OutletData?] = []
     /// Links in topological order (upstream first), for kinematic wave.
     var sortedLinks: [Int] = []
+    /// Seepage hook: storage seepage of each node, initial state (Seepage.swift).
+    var storageSeepage: [StorageSeepage?] = []
 
     var curves: [String: Table] = [:]
     var series: [String: Table] = [:]
@@ -384,6 +386,7 @@ extension RoutingNetwork {
             outDegree[node1[j]] += 1
         }
         fullVolume = (0..<n).map { i in storage[i].map { $0.volume(fullDepth[i]) } ?? 0 }
+        storageSeepage = try Self.storageSeepage(nodes: nodes, project: project, file: file)  // Seepage hook
         if options.method != .dynamicWave { sortedLinks = try topologicalOrder(fail: fail) } else { sortedLinks = Array(0..<linkIDs.count) }
     }
 

@@ -95,5 +95,11 @@ public enum SWMMRun {
         if p.adjustments.conductivity.contains(where: { $0 != 1 }) || !p.adjustments.subcatchmentPatterns.isEmpty {
             throw SimulationInputError("conductivity adjustments and per-subcatchment N-PERV/DSTORE/INFIL patterns are not simulated yet")
         }
+        if let id = p.storageDetails.keys.sorted().first(where: { p.storageDetails[$0]!.evaporationFactor > 0 }) {
+            throw SimulationInputError("storage unit \(id): evaporation from storage units is not simulated yet")
+        }
+        if let id = p.conduitDetails.keys.sorted().first(where: { p.conduitDetails[$0]!.seepageRate > 0 }) {
+            throw SimulationInputError("conduit \(id): conduit seepage ([LOSSES] seepage rate) is not simulated yet")
+        }
     }
 }

@@ -143,6 +143,7 @@ public struct StormwaterSimulation {
         for i in 0..<lateral.count { router.oldLatFlow[i] = router.newLatFlow[i]; router.newLatFlow[i] = lateral[i] }
 
         router.beginStep(dt: dt)
+        stepFlows.seepage = router.computeStorageLosses(dt: dt)   // Seepage hook
         router.route(dt: dt, time: time)
 
         // Outflows and flooding leave the system.

@@ -27,6 +27,8 @@ extension FlowRouter {
         var flowClass: [UInt8]
         var variableStep: Double
         var lastIterations: Int, nonConvergedSteps: Int, totalIterations: Int, stepCount: Int
+        /// Storage seepage state per node (Green-Ampt moisture deficits), empty when none seeps.
+        var seepage: [StorageSeepage?]
     }
 
     var savedState: SavedState {
@@ -34,7 +36,8 @@ extension FlowRouter {
             SavedState(numbers: Dictionary(uniqueKeysWithValues: Self.numberArrays.map { ($0.0, self[keyPath: $0.1]) }),
                        flags: Dictionary(uniqueKeysWithValues: Self.flagArrays.map { ($0.0, self[keyPath: $0.1]) }),
                        flowClass: flowClass.map(\.rawValue), variableStep: variableStep, lastIterations: lastIterations,
-                       nonConvergedSteps: nonConvergedSteps, totalIterations: totalIterations, stepCount: stepCount)
+                       nonConvergedSteps: nonConvergedSteps, totalIterations: totalIterations, stepCount: stepCount,
+                       seepage: seepage)
         }
         set {
             for (name, kp) in Self.numberArrays { if let v = newValue.numbers[name] { self[keyPath: kp] = v } }
@@ -43,6 +46,7 @@ extension FlowRouter {
             variableStep = newValue.variableStep
             lastIterations = newValue.lastIterations; nonConvergedSteps = newValue.nonConvergedSteps
             totalIterations = newValue.totalIterations; stepCount = newValue.stepCount
+            seepage = newValue.seepage
         }
     }
 }
