@@ -62,13 +62,13 @@ let package = Package(
         // Layer 4: couplers and scenarios.
         .target(name: "Coupling", dependencies: ["SimCore", "Stormwater", "Flood", "Traffic"], swiftSettings: checks),
         .target(name: "Scenario", dependencies: [
-            "SimCore", "CityModel", "CityIO", "Coupling", "Flood", "Geometry",
+            "SimCore", "CityModel", "CityIO", "Coupling", "Flood", "Geometry", "Report",
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: checks),
 
-        // Layer 5: results out.
+        // Results out (maps, charts, exports, HTML): engine-neutral, used by Scenario's runner.
         .target(name: "Report", dependencies: [
-            "Scenario", "CityIO", "CityModel", "Geometry", "CCairo", "CSpatiaLite",
+            "CityIO", "CityModel", "Geometry", "CCairo", "CSpatiaLite",
             .product(name: "GRDB", package: "GRDB.swift"),
         ], swiftSettings: checks),
         .target(name: "Server", dependencies: ["Scenario"], swiftSettings: checks),
@@ -89,7 +89,7 @@ let package = Package(
         .testTarget(name: "CityModelTests", dependencies: ["CityModel", "Geometry", "TestSupport"]),
         .testTarget(name: "CityIOTests", dependencies: ["CityIO", "CityModel", "Geometry", "TestSupport", "CSpatiaLite"]),
         .testTarget(name: "SimCoreTests", dependencies: ["SimCore"]),
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "CityIO", "CityModel", "Geometry", "SimCore", "TestSupport", "Flood"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "CityIO", "CityModel", "Geometry", "SimCore", "TestSupport", "Flood", "Report"]),
         .testTarget(name: "StormwaterTests", dependencies: ["Stormwater", "CityIO", "CityModel", "Geometry", "SimCore", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Scenario", "CityIO", "CityModel", "Geometry", "TestSupport", "CCairo"]),
         .testTarget(name: "StormwaterValidationTests", dependencies: ["Stormwater", "CityIO", "CityModel", "SimCore", "TestSupport"]),

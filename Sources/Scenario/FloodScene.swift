@@ -17,6 +17,10 @@ public struct FloodScene {
     public var gauges: [FloodGauges.Gauge]
     public var thresholds: [Double]
     public var debris: DebrisFactor
+    /// The city model named by `model:` (nil for a terrain-only case).
+    public var model: CityModel?
+    /// Rain intensity as given (mm/h, step or linear), for charts; nil without rain.
+    public var rainfall: FloodSeries?
     /// The keys the scene format knows at the top level; the flood reader uses its own and refuses
     /// the others' values only when it must read them.
     static let topKeys = ["version", "name", "terrain", "model", "duration", "report_step", "flood", "forcing", "outputs"]
@@ -24,8 +28,14 @@ public struct FloodScene {
     /// Reads and resolves the scene at `path`.
     /// - Throws: `InputError` with the file, line and key of the first problem.
     public static func load(_ path: String) throws -> FloodScene {
+        try load(path, extraKeys: [], floodRequired: true).scene
+    }
+
+    /// Reads the flood part of a scene whose top level may also hold `extraKeys` (returned for the
+    /// caller to read). Without `floodRequired` a missing `flood:` block means the defaults.
+    static func load(_ path: String, extraKeys: [String], floodRequired: Bool) throws -> (scene: FloodScene, top: [String: SceneNode]) {
         let doc = try SceneNode.load(path)
-        let top = try doc.fields(topKeys)
+        let top = try doc.fields(topKeys + extraKeys)
         guard let v = top["version"] else { throw doc.error(.missingField, "version: missing (this reader knows version 1)") }
         guard try v.int() == 1 else { throw v.error(.badValue, "unsupported version \(try v.int()) (this reader knows version 1)") }
         let name = try top["name"]?.string() ?? ((path as NSString).lastPathComponent as NSString).deletingPathExtension
@@ -35,8 +45,9 @@ public struct FloodScene {
         let reportStep = try top["report_step"]?.seconds() ?? min(300, duration)
         guard reportStep > 0 else { throw top["report_step"]!.error(.implausibleValue, "must be positive") }
 
-        guard let floodNode = top["flood"] else { throw doc.error(.missingField, "flood: missing (the flood block)") }
-        let f = try floodNode.fields(["cfl", "theta", "max_step", "depth_threshold", "manning", "buildings", "routing",
+        if floodRequired, top["flood"] == nil { throw doc.error(.missingField, "flood: missing (the flood block)") }
+        let floodNode = top["flood"] ?? doc
+        let f = top["flood"] == nil ? [:] : try floodNode.fields(["cfl", "theta", "max_step", "depth_threshold", "manning", "buildings", "routing",
                                       "infiltration", "initial_water", "hazard_debris"])
         // Terrain: an ASCII grid, or the model's terrain.
         var model: CityModel?
@@ -173,7 +184,8 @@ public struct FloodScene {
             }
         }
 
-        if let forcing = top["forcing"] { try readForcing(forcing, into: &setup, scene: path) }
+        var rainfall: FloodSeries?
+        if let forcing = top["forcing"] { rainfall = try readForcing(forcing, into: &setup, scene: path) }
         var gauges: [FloodGauges.Gauge] = []
         var thresholds = [0.01, 0.1, 0.3]
         if let o = top["outputs"] {
@@ -195,7 +207,8 @@ public struct FloodScene {
             }
         }
         do { try setup.validate() } catch let e as InputError { throw doc.error(e.code, e.message) }
-        return FloodScene(name: name, file: path, duration: duration, reportStep: reportStep, setup: setup,
-                          gauges: gauges, thresholds: thresholds.sorted(), debris: debris)
+        let scene = FloodScene(name: name, file: path, duration: duration, reportStep: reportStep, setup: setup,
+                               gauges: gauges, thresholds: thresholds.sorted(), debris: debris, model: model, rainfall: rainfall)
+        return (scene, top)
     }
 }

@@ -4,16 +4,27 @@ import Foundation
 import Geometry
 
 extension FloodScene {
-    /// `forcing:`: rain, inflows and boundaries onto the setup.
-    static func readForcing(_ node: SceneNode, into setup: inout FloodSetup, scene: String) throws {
+    /// `forcing:`: rain, inflows and boundaries onto the setup. Returns the rain intensity series
+    /// (mm/h) when rain is given.
+    @discardableResult
+    static func readForcing(_ node: SceneNode, into setup: inout FloodSetup, scene: String) throws -> FloodSeries? {
         let k = try node.fields(["rain", "inflows", "boundaries"])
         let spec = setup.grid.spec
+        var rainfall: FloodSeries?
         if let r = k["rain"] {
-            let f = try r.fields(["series", "pattern", "interpolation"])
-            guard let s = f["series"] else { throw r.error(.missingField, "series: missing (mm/h)") }
-            let interp = try f["interpolation"].map { try interpolation($0) } ?? .step
-            let series = try readSeries(s, scene: scene, interpolation: interp)
-            if let bad = series.values.first(where: { $0 < 0 }) { throw s.error(.implausibleValue, "rain intensity \(bad) mm/h is negative") }
+            let f = try r.fields(["series", "design_storm", "pattern", "interpolation"])
+            let series: FloodSeries
+            if let d = f["design_storm"] {
+                guard f["series"] == nil else { throw d.error(.badValue, "give either series: or design_storm:, not both") }
+                if let i = f["interpolation"] { throw i.error(.badValue, "a design storm is a step series; leave interpolation out") }
+                series = try designStorm(d)
+            } else {
+                guard let s = f["series"] else { throw r.error(.missingField, "series: or design_storm: missing (mm/h)") }
+                let interp = try f["interpolation"].map { try interpolation($0) } ?? .step
+                series = try readSeries(s, scene: scene, interpolation: interp)
+                if let bad = series.values.first(where: { $0 < 0 }) { throw s.error(.implausibleValue, "rain intensity \(bad) mm/h is negative") }
+            }
+            rainfall = series
             var pattern: [Float]?
             if let p = f["pattern"] {
                 let g = try AsciiGrid.read(path: try p.path(relativeTo: scene))
@@ -74,6 +85,50 @@ extension FloodScene {
                 }
             }
         }
+        return rainfall
+    }
+
+    /// `design_storm: {preset: wuhan | {a1, c, b, n}, return_period_years, duration, peak_ratio, step}`:
+    /// a Chicago hyetograph (mm/h, step) from a rainstorm-intensity formula (`DesignStorm`). The
+    /// storm starts at t = 0; after `duration` the rain stops.
+    static func designStorm(_ n: SceneNode) throws -> FloodSeries {
+        let f = try n.fields(["preset", "formula", "return_period_years", "duration", "peak_ratio", "step"])
+        let formula: RainfallIntensityFormula
+        switch (f["preset"], f["formula"]) {
+        case (let p?, nil):
+            let name = try p.string()
+            guard let v = RainfallIntensityFormula.presets[name.lowercased()] else {
+                throw p.error(.badValue, "unknown preset '\(name)' (known: \(RainfallIntensityFormula.presets.keys.sorted().joined(separator: ", ")); or give formula: {a1, c, b, n})")
+            }
+            formula = v
+        case (nil, let p?):
+            let k = try p.fields(["a1", "c", "b", "n"])
+            func need(_ key: String) throws -> Double {
+                guard let v = k[key] else { throw p.error(.missingField, "\(key): missing (q = 167·a1·(1 + c·lg P)/(t + b)^n, t in min)") }
+                return try v.double()
+            }
+            let a1 = try need("a1"), c = try need("c"), b = try need("b"), nn = try need("n")
+            do { formula = try RainfallIntensityFormula(a1: a1, c: c, b: b, n: nn) } catch let e as InputError {
+                let bad = e.message.contains(" A1 ") ? "a1" : e.message.contains(" C ") ? "c" : e.message.contains(" b ") ? "b" : "n"
+                throw (k[bad] ?? p).error(e.code == .badValue ? .implausibleValue : e.code, e.message)
+            }
+        case (_?, _?): throw n.error(.badValue, "give either preset: or formula:, not both")
+        case (nil, nil): throw n.error(.missingField, "preset: (e.g. wuhan) or formula: {a1, c, b, n} missing")
+        }
+        guard let pn = f["return_period_years"] else { throw n.error(.missingField, "return_period_years: missing") }
+        let p = try pn.double()
+        guard p > 0 else { throw pn.error(.implausibleValue, "return period \(p) years must be positive") }
+        guard let dn = f["duration"] else { throw n.error(.missingField, "duration: missing (the storm's length)") }
+        let duration = try dn.seconds()
+        guard duration > 0 else { throw dn.error(.implausibleValue, "storm duration \(duration) s must be positive") }
+        let r = try f["peak_ratio"]?.double(in: 0...1, "peak ratio r") ?? 0.4
+        let step = try f["step"]?.seconds() ?? 300
+        guard step > 0, step <= duration else { throw (f["step"] ?? n).error(.implausibleValue, "step \(step) s must be positive and not longer than the storm (\(duration) s)") }
+        let storm: DesignStorm
+        do { storm = try DesignStorm(formula: formula, returnPeriod: p, duration: duration / 60, step: step / 60, peakRatio: r) }
+        catch let e as InputError { throw pn.error(.implausibleValue, e.message) }
+        let ts = storm.timeSeries()
+        return FloodSeries(times: ts.times, values: ts.values, interpolation: .step)
     }
 
     static func interpolation(_ n: SceneNode) throws -> FloodSeries.Interpolation {

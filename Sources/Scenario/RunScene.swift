@@ -1,0 +1,78 @@
+import CityIO
+import CityModel
+import Flood
+import Foundation
+import Geometry
+
+/// A scene for `citytwin run` (YAML, `docs/scene-format.md`): a city model, the processes switched
+/// on and their forcing. Today only the surface flood (`processes: [flood]`) runs; the flood part
+/// is read by `FloodScene` (its `flood:` block is optional here and defaults as documented), the
+/// model's water-level sensors become output points, and `drainage`, `traffic` and `interventions:`
+/// are refused with a "not yet" error naming the file, line and key.
+public struct RunScene {
+    /// The surface-flood case on the model's terrain.
+    public var flood: FloodScene
+    /// The processes switched on (today always `["flood"]`).
+    public var processes: [String]
+    /// The city model (`model:`) and the path it was read from.
+    public var model: CityModel
+    public var modelPath: String
+    /// Normal water level of the model's water body (m above datum), from the `normal_water_level`
+    /// attribute of its `water` parcel; nil when there is none.
+    public var waterLevel: Double?
+
+    public var name: String { flood.name }
+
+    /// Processes `citytwin run` knows, and those it can run today.
+    public static let knownProcesses = ["flood", "drainage", "traffic"]
+    public static let runnableProcesses = ["flood"]
+
+    /// Reads and checks the scene at `path`. No run starts when this throws.
+    /// - Throws: `InputError` with the file, line and dotted key of the first problem.
+    public static func load(_ path: String) throws -> RunScene {
+        // Keys first (cheap), so a misspelt key is reported before any file is read.
+        let doc = try SceneNode.load(path)
+        let top = try doc.fields(FloodScene.topKeys + ["processes", "interventions"])
+        guard let m = top["model"] else {
+            throw doc.error(.missingField, "model: missing (citytwin run needs a city model: its terrain, streets, buildings and sensors)")
+        }
+        var processes: [String] = []
+        if let p = top["processes"] {
+            for item in try p.items() {
+                let name = try item.string()
+                guard knownProcesses.contains(name) else {
+                    throw item.error(.badValue, "unknown process '\(name)' (expected one of: \(knownProcesses.joined(separator: ", ")))")
+                }
+                guard runnableProcesses.contains(name) else {
+                    throw item.error(.unsupportedFormat, "'\(name)' is not yet available in citytwin run (this version runs: \(runnableProcesses.joined(separator: ", ")))")
+                }
+                guard !processes.contains(name) else { throw item.error(.badValue, "process '\(name)' is listed twice") }
+                processes.append(name)
+            }
+            guard !processes.isEmpty else { throw p.error(.badValue, "switch on at least one process (flood)") }
+        } else {
+            throw doc.error(.missingField, "processes: missing (e.g. processes: [flood])")
+        }
+        if let i = top["interventions"] {
+            throw i.error(.unsupportedFormat, "not yet available in citytwin run (sponge facilities, closed roads, signal plans and pump failures come with the drainage and traffic processes)")
+        }
+        let modelPath = try m.path(relativeTo: path)
+        var flood = try FloodScene.load(path, extraKeys: ["processes", "interventions"], floodRequired: false).scene
+        guard let model = flood.model else { throw m.error(.missingField, "the model could not be read") }
+        guard model.terrain != nil || top["terrain"] != nil else { throw m.error(.missingField, "the model has no terrain; give terrain: a grid") }
+        // The model's water-level sensors are output points (their depth series and maxima).
+        let spec = flood.setup.grid.spec
+        for s in model.sensors where s.kind == .waterLevel {
+            guard case .point(let c)? = s.shape, let cell = spec.cell(containing: c) else { continue }
+            let i = spec.index(row: cell.row, col: cell.col)
+            let name = s.id.rawValue
+            guard !flood.setup.grid.blocked[i], !flood.gauges.contains(where: { $0.name == name }) else { continue }
+            flood.gauges.append(FloodGauges.Gauge(name: name, cell: i))
+        }
+        var level: Double?
+        for p in model.landUse where p.landUse == "water" {
+            if case .number(let v)? = p.attributes["normal_water_level"] { level = v }
+        }
+        return RunScene(flood: flood, processes: processes, model: model, modelPath: modelPath, waterLevel: level)
+    }
+}

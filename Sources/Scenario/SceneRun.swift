@@ -1,0 +1,197 @@
+import CityIO
+import CityModel
+import Flood
+import Foundation
+import Geometry
+import Report
+
+/// Runs a `RunScene` (the surface flood on the model's terrain), computes its KPIs and writes the
+/// run folder through the Report toolkit (`RunFolder`), plus `run.json` (what ran, for `compare`)
+/// and `flood_summary.json` (the flood engine's summary with its mass balance).
+public struct SceneRun {
+    public let scene: RunScene
+    public private(set) var flood: FloodRun
+    public private(set) var started = Date()
+
+    public init(scene: RunScene, threads: Int) throws {
+        self.scene = scene
+        flood = try FloodRun(scene: scene.flood, threads: threads)
+    }
+
+    /// Runs to the scene's end; `progress(fraction, simulated seconds)` after each report step.
+    public mutating func run(progress: (Double, Double) -> Void = { _, _ in }) {
+        started = Date()
+        flood.run(progress: progress)
+    }
+
+    /// Depth thresholds of the flooding KPIs (m): passable with care, impassable for cars.
+    public static let thresholds = [0.15, 0.3]
+
+    /// The maximum flood depth (m) over the run on the terrain grid: the maximum depth above the
+    /// initial water (so the river at its normal level counts only by how much it rose); NODATA
+    /// −9999 on blocked cells.
+    public var maxDepth: Raster<Double> {
+        let g = scene.flood.setup.grid
+        let s = flood.statistics.maxDepth
+        let h0 = scene.flood.setup.initialDepth
+        return Raster(grid: g.spec, values: s.indices.map {
+            g.blocked[$0] ? -9999 : max(0, Double(s[$0]) - Double(h0?[$0] ?? 0))
+        }, noData: -9999)
+    }
+
+    /// The run's KPIs (see `SceneKPIs.flood`).
+    public var kpis: [KPI] {
+        let b = flood.simulation.balance
+        let d = maxDepth
+        let points = flood.gauges.gauges.map { (name: $0.name, maxDepth: d.values[$0.cell]) }
+        let edges = scene.flood.setup.boundaries.enumerated().map {
+            (name: $0.element.name, net: flood.simulation.boundaryVolumes[$0.offset].outflow - flood.simulation.boundaryVolumes[$0.offset].inflow)
+        }
+        let pointInflow = flood.simulation.inflowVolumes.reduce(0, +)
+        return SceneKPIs.flood(maxDepth: d, model: scene.model, points: points,
+                               balance: .init(rain: b.rain, inflow: pointInflow, infiltration: b.infiltration, netOutflow: edges,
+                                              storageChange: b.storage - b.initialStorage, relativeError: b.relativeError))
+    }
+
+    /// Everything the report draws: KPIs, the depth field, the hyetograph and the sensors' depths.
+    public var results: RunResults {
+        let info = RunInfo(scene: scene.flood.file, model: scene.model.name, crs: scene.model.crs, started: started,
+                           simulatedDuration: scene.flood.duration, wallClock: flood.wallSeconds)
+        var rain: TimeSeries?
+        if let r = scene.flood.rainfall {
+            rain = TimeSeries(name: "rainfall", unit: "mm/h", times: r.times, values: r.values,
+                              interpolation: r.interpolation == .step ? .step : .linear)
+        }
+        let g = flood.gauges
+        let depths = g.gauges.enumerated().map { k, p in
+            TimeSeries(name: "\(p.name) depth", unit: "m", times: g.times, values: g.depth[k].map(Double.init))
+        }
+        return RunResults(info: info, kpis: kpis, maxDepth: maxDepth, rainfall: rain, otherSeries: depths)
+    }
+
+    /// Writes the run folder at `folder` (refused when it exists, unless `overwrite`; the earlier
+    /// run then stays untouched until the new one is complete). Returns the files written.
+    @discardableResult
+    public func write(to folder: String, overwrite: Bool) throws -> [String] {
+        var o = RunFolder.Options()
+        o.overwrite = overwrite
+        o.waterLevel = scene.waterLevel
+        o.title = scene.name
+        var files = try RunFolder.write(results, basemap: Basemap(model: scene.model), to: folder, options: o)
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        enc.dateEncodingStrategy = .iso8601
+        func put<T: Encodable>(_ v: T, _ name: String) throws {
+            try AtomicFile.write(Array(try enc.encode(v)), to: (folder as NSString).appendingPathComponent(name))
+            files.append(name)
+        }
+        try put(RunRecord(name: scene.name, scene: scene.flood.file, model: scene.modelPath, modelName: scene.model.name,
+                          crs: scene.model.crs.description, processes: scene.processes, started: started,
+                          simulatedDuration: scene.flood.duration, wallSeconds: flood.wallSeconds), "run.json")
+        try put(flood.summary, "flood_summary.json")
+        return files.sorted()
+    }
+}
+
+/// What `run.json` in a run folder holds: enough for `citytwin compare` to find the model again.
+public struct RunRecord: Codable, Sendable {
+    public var name: String
+    /// The scene file and the model (folder or `.sqlite`) as paths at run time.
+    public var scene: String
+    public var model: String
+    public var modelName: String
+    public var crs: String
+    public var processes: [String]
+    public var started: Date
+    /// Simulated duration and wall-clock run time (s).
+    public var simulatedDuration: Double
+    public var wallSeconds: Double
+}
+
+/// KPIs of a run, computed from its results so that each can be checked against the raster.
+public enum SceneKPIs {
+    /// Volumes of the surface water balance (m³).
+    public struct Balance: Sendable {
+        /// Rain on the open cells, point and line inflows, infiltration (m³).
+        public var rain, inflow, infiltration: Double
+        /// Net volume out over each boundary (outflow − inflow, m³).
+        public var netOutflow: [(name: String, net: Double)]
+        /// Water on the surface at the end minus at the start (m³).
+        public var storageChange: Double
+        /// Mass-balance error over the water in (initial, rain, inflows).
+        public var relativeError: Double
+        public init(rain: Double, inflow: Double, infiltration: Double, netOutflow: [(name: String, net: Double)],
+                    storageChange: Double, relativeError: Double) {
+            self.rain = rain; self.inflow = inflow; self.infiltration = infiltration; self.netOutflow = netOutflow
+            self.storageChange = storageChange; self.relativeError = relativeError
+        }
+    }
+
+    /// The flooding and water-balance KPIs:
+    /// Depths are above the initial water; cells of `water` land-use parcels (the river) are left out
+    /// of the areas and the maximum depth on land (the road length samples streets only).
+    /// - **Flooded area > t** (m²): open cells whose maximum depth exceeds t, times the cell area.
+    /// - **Flooded road area > t** (m²): the same for cells whose centre lies in a `road` land-use parcel.
+    /// - **Flooded road length > t** (m): street centre lines (each two-way street once) sampled on the
+    ///   maximum-depth raster every eighth of a cell (`FloodedRoads.measure`).
+    /// - **Maximum depth** (m) overall and at each output point (the model's water-level sensors).
+    /// - **Rain**, **inflows**, **net runoff out over each boundary** (outflow − inflow),
+    ///   **infiltration**, **water added to the surface** (m³) and the **mass balance error** (% of
+    ///   the water in). Rain + inflows = Σ net runoff + infiltration + water added + error.
+    public static func flood(maxDepth d: Raster<Double>, model: CityModel, points: [(name: String, maxDepth: Double)],
+                             balance b: Balance) -> [KPI] {
+        let spec = d.grid
+        let cellArea = spec.cellSize * spec.cellSize
+        var roadCell = [Bool](repeating: false, count: spec.count)
+        let roads: [Polygon] = model.landUse.filter { $0.landUse == "road" }.flatMap { p -> [Polygon] in
+            switch p.shape {
+            case .polygon(let g)?: return [g]
+            case .multiPolygon(let m)?: return m.polygons
+            default: return []
+            }
+        }
+        for i in FloodRasterize.cells(inside: roads, on: spec) { roadCell[i] = true }
+        // The water body is not flooded land: its cells are left out of the area KPIs.
+        var waterCell = [Bool](repeating: false, count: spec.count)
+        let water: [Polygon] = model.landUse.filter { $0.landUse == "water" }.flatMap { p -> [Polygon] in
+            switch p.shape {
+            case .polygon(let g)?: return [g]
+            case .multiPolygon(let m)?: return m.polygons
+            default: return []
+            }
+        }
+        for i in FloodRasterize.cells(inside: water, on: spec) { waterCell[i] = true }
+        let lines = Basemap(model: model).streets.map { (id: $0.id, line: $0.line) }
+        let measured = FloodedRoads.measure(lines, depth: d)
+        var out: [KPI] = []
+        let group = "Flooding"
+        for t in SceneRun.thresholds {
+            let tag = KPI.format(t, decimals: 2)
+            var all = 0, road = 0
+            for (i, v) in d.values.enumerated() where v != d.noData && v > t && !waterCell[i] {
+                all += 1
+                if roadCell[i] { road += 1 }
+            }
+            let len = t == 0.15 ? measured.reduce(0) { $0 + $1.lengthOver015 } : measured.reduce(0) { $0 + $1.lengthOver030 }
+            out.append(KPI(group: group, name: "Flooded area > \(tag) m", value: Double(all) * cellArea, unit: "m²", decimals: 0))
+            out.append(KPI(group: group, name: "Flooded road area > \(tag) m", value: Double(road) * cellArea, unit: "m²", decimals: 0))
+            out.append(KPI(group: group, name: "Flooded road length > \(tag) m", value: len, unit: "m", decimals: 0))
+        }
+        var deepest = 0.0
+        for (i, v) in d.values.enumerated() where v != d.noData && !waterCell[i] { deepest = max(deepest, v) }
+        out.append(KPI(group: group, name: "Maximum depth on land", value: deepest, unit: "m", decimals: 3))
+        for p in points {
+            out.append(KPI(group: "Critical points", name: "Maximum depth at \(p.name)", value: p.maxDepth, unit: "m", decimals: 3))
+        }
+        let w = "Water balance"
+        out.append(KPI(group: w, name: "Rain", value: b.rain, unit: "m³", decimals: 0))
+        if b.inflow > 0 { out.append(KPI(group: w, name: "Inflows", value: b.inflow, unit: "m³", decimals: 0)) }
+        for e in b.netOutflow {
+            out.append(KPI(group: w, name: "Runoff out over \(e.name) (net)", value: e.net, unit: "m³", decimals: 0))
+        }
+        out.append(KPI(group: w, name: "Infiltration", value: b.infiltration, unit: "m³", decimals: 0))
+        out.append(KPI(group: w, name: "Water added to the surface", value: b.storageChange, unit: "m³", decimals: 0))
+        out.append(KPI(group: w, name: "Mass balance error", value: b.relativeError * 100, unit: "%", decimals: 6))
+        return out
+    }
+}
