@@ -21,6 +21,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // Layer 0: system libraries (module map + header only).
@@ -39,6 +40,7 @@ let package = Package(
         .target(name: "CityIO", dependencies: [
             "CityModel", "Geometry", "CSpatiaLite",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Yams", package: "Yams"),
         ], swiftSettings: checks),
 
         // Layer 2: the simulation core (the one tick loop).
@@ -59,12 +61,12 @@ let package = Package(
 
         // Layer 6: the command-line tool (thin: no simulation logic).
         .executableTarget(name: "citytwin", dependencies: [
-            "CityIO", "CityModel", "Geometry", "Scenario", "Report",
+            "CityIO", "CityModel", "Geometry", "Scenario", "Report", "SimCore", "Traffic",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: checks),
 
         // Benchmarks: side-by-side runs against reference implementations, printed as JSON.
-        .executableTarget(name: "ctbench", dependencies: ["Geometry", "SpatialIndex", "SimCore", "CGEOS"],
+        .executableTarget(name: "ctbench", dependencies: ["Geometry", "SpatialIndex", "SimCore", "CGEOS", "CityIO", "CityModel", "Traffic"],
                           path: "Benchmarks/ctbench"),
 
         .target(name: "TestSupport", dependencies: ["CityModel", "Geometry"], path: "Tests/TestSupport"),
@@ -73,6 +75,8 @@ let package = Package(
         .testTarget(name: "CityModelTests", dependencies: ["CityModel", "Geometry", "TestSupport"]),
         .testTarget(name: "CityIOTests", dependencies: ["CityIO", "CityModel", "Geometry", "TestSupport", "CSpatiaLite"]),
         .testTarget(name: "SimCoreTests", dependencies: ["SimCore"]),
+        .testTarget(name: "TrafficTests", dependencies: ["Traffic", "CityIO", "CityModel", "SimCore", "Geometry", "TestSupport"]),
+        .testTarget(name: "TrafficValidationTests", dependencies: ["Traffic", "CityIO", "CityModel", "SimCore", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["citytwin", "CityIO", "CityModel", "TestSupport"]),
     ]
 )
