@@ -115,6 +115,8 @@ extension TrafficSimulation {
     }
 
     mutating func teleport(_ v: Int, at time: Double) {
+        teleportLog.append(TeleportEvent(time: time, vehicle: vID[v], lane: graph.laneIDs[Int(vLane[v])],
+                                         speeds: "\(vSpeed[v])"))
         removeFromLane(v)
         counts.teleports += 1
         vStanding[v] = 0

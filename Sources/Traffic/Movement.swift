@@ -117,10 +117,14 @@ extension TrafficSimulation {
             haveLeader = true
         }
         let w = Int(vYieldTo[v])
-        if w >= 0, vState[w] == 1, vPos[w] > pos {
-            // Cooperative lane changing: open a gap for a neighbour that must change into this lane.
-            let gap = max(0, vPos[w] - vLength[w] - pos - vMinGap[v])
-            vs = min(vs, max(follow(v, gap: gap, leaderSpeed: vSpeed[w], leaderDecel: vDecel[w]), sp - vDecel[v] * dt))
+        if w >= 0, vState[w] == 1 {
+            // Cooperative lane changing: open a gap for a neighbour that must change into this lane,
+            // if this vehicle is still wholly behind it (else it drives on and the neighbour gets in
+            // behind it).
+            let gap = vPos[w] - vLength[w] - pos - vMinGap[v]
+            if gap >= 0 {
+                vs = min(vs, max(follow(v, gap: gap, leaderSpeed: vSpeed[w], leaderDecel: vDecel[w]), sp - vDecel[v] * dt))
+            }
         }
         // Look ahead along the vehicle's path: the junction, its internal lanes and the next lane.
         let look = max(60, Krauss.brakeGap(vmax, decel: vDecel[v], dt: dt) + 3 * vmax)

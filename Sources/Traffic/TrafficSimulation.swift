@@ -29,6 +29,14 @@ public struct TrafficOptions: Sendable {
     public init() {}
 }
 
+/// A vehicle moved on along its route after standing too long (s, vehicle ID, lane ID).
+public struct TeleportEvent: Sendable, Hashable, Codable {
+    public var time: Double
+    public var vehicle: String
+    public var lane: String
+    public var speeds: String
+}
+
 /// Counts of vehicles. `loaded = inserted + waiting`, `inserted = arrived + running` at every step.
 public struct VehicleCounts: Sendable, Hashable, Codable {
     public var loaded = 0
@@ -116,6 +124,9 @@ public struct TrafficSimulation: Sendable {
     var pendingNext = 0                  // next row (in departure order) not yet due
     var departOrder: [Int32] = []
     var waitingRows: [Int32] = []
+
+    /// Every teleport: when, which vehicle, from which lane.
+    public internal(set) var teleportLog: [TeleportEvent] = []
 
     /// Per-trip, per-edge and per-approach outputs.
     public internal(set) var stats: TrafficStatistics

@@ -60,6 +60,9 @@ struct Sumo: ParsableCommand {
         let process = engine.process(named: "traffic", as: TrafficProcess.self)!
         let result = process.simulation
         let s = result.summary(cpuSeconds: process.cpuSeconds)
+        for t in result.teleportLog {
+            FileHandle.standardError.write(Data("citytwin: teleport at \(t.time) s: vehicle \(t.vehicle) stood 300 s at the front of lane \(t.lane)\n".utf8))
+        }
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys]
         try reportingInputErrors {
