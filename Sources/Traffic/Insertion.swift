@@ -80,17 +80,7 @@ extension TrafficSimulation {
             }
         }
         // Vehicles inside the junction heading onto this lane must be able to follow the new one.
-        for f in graph.laneFeeders[lane] {
-            let fb = Int(laneStart[Int(f)])
-            for i in 0..<Int(laneN[Int(f)]) {
-                let u = Int(slots[fb + i])
-                let gap = graph.laneLength[Int(f)] - vPos[u] + pos - vLength[v] - vMinGap[u]
-                if gap < 0 || Krauss.followSpeed(gap: gap, speed: vSpeed[u], leaderSpeed: speed, leaderDecel: vDecel[v], decel: vDecel[u],
-                                                 emergencyDecel: vEDecel[u], tau: vTau[u], dt: options.step) < vSpeed[u] - vDecel[u] * options.step {
-                    return false
-                }
-            }
-        }
+        if !feedersCanFollow(lane, back: pos - vLength[v], speed: speed, decel: vDecel[v]) { return false }
         vPos[v] = pos
         vSpeed[v] = speed
         vRouteIdx[v] = 0
@@ -101,6 +91,22 @@ extension TrafficSimulation {
         counts.inserted += 1
         counts.running += 1
         stats.entered(edge: e)
+        return true
+    }
+
+    /// Whether every vehicle on the internal lanes that end on `lane` can follow a vehicle whose back
+    /// is at `back` (m from the lane start) driving at `speed`, without braking harder than comfortable.
+    func feedersCanFollow(_ lane: Int, back: Double, speed: Double, decel: Double) -> Bool {
+        for f in graph.laneFeeders[lane] {
+            let fb = Int(laneStart[Int(f)])
+            for i in 0..<Int(laneN[Int(f)]) {
+                let u = Int(slots[fb + i])
+                let gap = graph.laneLength[Int(f)] - vPos[u] + back - vMinGap[u]
+                if gap < 0 || follow(u, gap: gap, leaderSpeed: speed, leaderDecel: decel) < vSpeed[u] - vDecel[u] * options.step {
+                    return false
+                }
+            }
+        }
         return true
     }
 

@@ -39,7 +39,9 @@ extension TrafficSimulation {
     /// vehicles of a lane within 100 m, and vehicles waiting at internal junctions).
     mutating func registerApproaches() {
         guard graph.linkCount > 0 else { return }
-        for k in 0..<graph.linkCount { regArrival[k] = .infinity; regLeave[k] = -.infinity }
+        for k in 0..<graph.linkCount {
+            regArrival[k] = .infinity; regLeave[k] = -.infinity; regWaitArrival[k] = .infinity; regWaitLeave[k] = -.infinity
+        }
         for l in 0..<graph.laneCount where laneN[l] > 0 {
             let b = Int(laneStart[l])
             let len = graph.laneLength[l]
@@ -48,7 +50,7 @@ extension TrafficSimulation {
                 guard k >= 0 else { continue }
                 let v = Int(slots[b])
                 let w = crossingWindow(v, link: k, seen: len - vPos[v])
-                regArrival[k] = min(regArrival[k], w.arrive); regLeave[k] = max(regLeave[k], w.leave)
+                regWaitArrival[k] = min(regWaitArrival[k], w.arrive); regWaitLeave[k] = max(regWaitLeave[k], w.leave)
                 continue
             }
             for i in 0..<min(3, Int(laneN[l])) {
@@ -64,6 +66,13 @@ extension TrafficSimulation {
                 regArrival[k] = min(regArrival[k], w.arrive); regLeave[k] = max(regLeave[k], w.leave)
             }
         }
+    }
+
+    /// Whether link `j` must yield to link `k` (k is in j's response row).
+    @inline(__always) func yields(_ j: Int, to k: Int) -> Bool {
+        let rs = Int(graph.linkResponseStart[j]), re = Int(graph.linkResponseStart[j + 1])
+        for i in rs..<re where Int(graph.linkResponse[i]) == k { return true }
+        return false
     }
 
     /// Whether vehicle `v`, `seen` metres before link `k`, may pass it now. `fromStopLine` is false at
@@ -85,11 +94,20 @@ extension TrafficSimulation {
         } else {
             mustYield = true
         }
-        // Foes standing in the conflict area.
+        // Foes standing in the conflict area; at an internal junction also foes that have entered the
+        // junction or are about to (SUMO's internal-junction foe lanes).
         let fs = Int(graph.linkFoesStart[k]), fe = Int(graph.linkFoesStart[k + 1])
         for i in fs..<fe {
-            let cl = Int(graph.linkConflictLane[Int(graph.linkFoes[i])])
+            let j = Int(graph.linkFoes[i])
+            let cl = Int(graph.linkConflictLane[j])
             if cl >= 0, cl != Int(vLane[v]), cl != waitLane, laneN[cl] > 0 { return false }
+            guard !fromStopLine else { continue }
+            let via = Int(graph.linkVia[j])
+            if via >= 0, via != waitLane, laneN[via] > 0, !graph.linkCont[j] || j < k {
+                // Two vehicles waiting inside the junction for each other: the lower link index goes first.
+                return false
+            }
+            if !graph.linkCont[j], regArrival[j] < 1.0 { return false }     // a foe about to enter the junction
         }
         if mustYield {
             let w = crossingWindow(v, link: k, seen: seen)
@@ -99,7 +117,12 @@ extension TrafficSimulation {
                 let cl = Int(graph.linkConflictLane[j])
                 if cl >= 0, laneN[cl] > 0 { return false }
                 if graph.linkSignal[j] >= 0, Self.isRed(linkLight[j]) { continue }
-                if regArrival[j] < w.leave + options.timegapMinor && regLeave[j] > w.arrive - 0.5 { return false }
+                // Vehicles approaching a link with an internal junction stop there to yield, so only
+                // those already waiting at it count.
+                if !graph.linkCont[j], regArrival[j] < w.leave + options.timegapMinor && regLeave[j] > w.arrive - 0.5 { return false }
+                if (fromStopLine || j < k), regWaitArrival[j] < w.leave + options.timegapMinor && regWaitLeave[j] > w.arrive - 0.5 {
+                    return false
+                }
             }
         }
         // Room on the exit lane: the vehicles inside the junction on this link, then this one.

@@ -55,7 +55,13 @@ extension TrafficSimulation {
         }
         if fl >= 0 {
             let gap = pos - vLength[v] - vPos[fl] - vMinGap[fl]
-            if gap < 0 || follow(fl, gap: gap, leaderSpeed: vSpeed[v], leaderDecel: vDecel[v]) < vSpeed[fl] - vDecel[fl] * dt { blockedF = fl }
+            // Near the lane end the changer may have to stop hard (stop line): the follower must then
+            // be able to stop behind it as if it stood still.
+            let leaderSpeed = graph.laneLength[target] - pos < 30 ? 0 : vSpeed[v]
+            if gap < 0 || follow(fl, gap: gap, leaderSpeed: leaderSpeed, leaderDecel: vDecel[v]) < vSpeed[fl] - vDecel[fl] * dt { blockedF = fl }
+        }
+        if fl < 0, pos - vLength[v] < 40, !feedersCanFollow(target, back: pos - vLength[v], speed: vSpeed[v], decel: vDecel[v]) {
+            return (false, -1, blockedL)
         }
         return (blockedF < 0 && blockedL < 0, blockedF, blockedL)
     }
@@ -102,7 +108,8 @@ extension TrafficSimulation {
             // Two vehicles standing side by side, each needing the other's lane, swap.
             for u in [check.blockingLeader, check.blockingFollower] where u >= 0 {
                 if vSpeed[u] < 0.1, vSpeed[v] < 0.1, !serves(u, lane: target), serves(u, lane: l),
-                   abs(vPos[u] - vPos[v]) < vLength[v] {
+                   abs(vPos[u] - vPos[v]) < vLength[v],
+                   slots[Int(laneStart[l])] == Int32(v), slots[Int(laneStart[target])] == Int32(u) {
                     removeFromLane(u); removeFromLane(v)
                     let pu = vPos[u]; vPos[u] = vPos[v]; vPos[v] = pu
                     insertSorted(u, into: l); insertSorted(v, into: target)

@@ -313,7 +313,12 @@ extension TrafficSimulation {
             let b = Int(laneStart[l])
             for i in 1..<Int(laneN[l]) {
                 let lead = Int(slots[b + i - 1]), fol = Int(slots[b + i])
-                if vPos[lead] - vLength[lead] < vPos[fol] - 1e-6 { counts.collisions += 1 }
+                if vPos[lead] - vLength[lead] < vPos[fol] - 1e-6 {
+                    counts.collisions += 1
+                    if collisionLog.count < 100 {
+                        collisionLog.append("t=\(time) lane \(graph.laneIDs[l]) leader \(vID[lead]) at \(vPos[lead]) follower \(vID[fol]) at \(vPos[fol]) last change \(vLastChange[lead]),\(vLastChange[fol])")
+                    }
+                }
             }
         }
     }

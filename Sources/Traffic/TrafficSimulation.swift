@@ -117,6 +117,8 @@ public struct TrafficSimulation: Sendable {
     var linkLight: [UInt8] = []
     var regArrival: [Double] = []
     var regLeave: [Double] = []
+    var regWaitArrival: [Double] = []    // the same for vehicles waiting at an internal junction
+    var regWaitLeave: [Double] = []
     var detectorPos: [Double] = []       // per lane: detector distance from the lane start (m), −1 none
     var detectorLast: [Double] = []      // per lane: time of the last detection (s)
 
@@ -125,6 +127,8 @@ public struct TrafficSimulation: Sendable {
     var departOrder: [Int32] = []
     var waitingRows: [Int32] = []
 
+    /// The first collisions (for diagnosis): time, lane, the two vehicles.
+    public internal(set) var collisionLog: [String] = []
     /// Every teleport: when, which vehicle, from which lane.
     public internal(set) var teleportLog: [TeleportEvent] = []
 
@@ -218,6 +222,7 @@ public struct TrafficSimulation: Sendable {
         linkLight = Array(repeating: UInt8(ascii: "O"), count: graph.linkCount)
         regArrival = Array(repeating: .infinity, count: graph.linkCount)
         regLeave = Array(repeating: -.infinity, count: graph.linkCount)
+        regWaitArrival = regArrival; regWaitLeave = regLeave
         detectorPos = Array(repeating: -1, count: graph.laneCount)
         detectorLast = Array(repeating: -1e9, count: graph.laneCount)
         for (si, c) in signals.enumerated() {

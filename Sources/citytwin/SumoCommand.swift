@@ -60,6 +60,7 @@ struct Sumo: ParsableCommand {
         let process = engine.process(named: "traffic", as: TrafficProcess.self)!
         let result = process.simulation
         let s = result.summary(cpuSeconds: process.cpuSeconds)
+        for c in result.collisionLog.prefix(10) { FileHandle.standardError.write(Data("citytwin: collision \(c)\n".utf8)) }
         for t in result.teleportLog {
             FileHandle.standardError.write(Data("citytwin: teleport at \(t.time) s: vehicle \(t.vehicle) stood 300 s at the front of lane \(t.lane)\n".utf8))
         }

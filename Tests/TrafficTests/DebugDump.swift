@@ -28,4 +28,5 @@ func debugDump() throws {
         print(s)
     }
     print(sim.signalStates["A0"] ?? "")
+    for c in sim.collisionLog { print(c) }
 }
