@@ -9,6 +9,7 @@ import Foundation
 /// The benchmarks, by the name given on the command line.
 let benchmarks: [(name: String, run: ([String]) throws -> JSON)] = [
     ("spatial-index", SpatialIndexBenchmark.run),
+    ("traffic", TrafficBenchmark.run),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

@@ -39,8 +39,22 @@ extension TrafficSimulation {
     /// vehicles of a lane within 100 m, and vehicles waiting at internal junctions).
     mutating func registerApproaches() {
         guard graph.linkCount > 0 else { return }
+        var reg = Registrations()
+        swap(&reg.arrival, &regArrival); swap(&reg.leave, &regLeave)
+        swap(&reg.waitArrival, &regWaitArrival); swap(&reg.waitLeave, &regWaitLeave)
+        do {
+            let me = self                        // read-only state for the pass
+            me.fillRegistrations(&reg)
+        }
+        swap(&reg.arrival, &regArrival); swap(&reg.leave, &regLeave)
+        swap(&reg.waitArrival, &regWaitArrival); swap(&reg.waitLeave, &regWaitLeave)
+    }
+
+    struct Registrations { var arrival: [Double] = [], leave: [Double] = [], waitArrival: [Double] = [], waitLeave: [Double] = [] }
+
+    func fillRegistrations(_ r: inout Registrations) {
         for k in 0..<graph.linkCount {
-            regArrival[k] = .infinity; regLeave[k] = -.infinity; regWaitArrival[k] = .infinity; regWaitLeave[k] = -.infinity
+            r.arrival[k] = .infinity; r.leave[k] = -.infinity; r.waitArrival[k] = .infinity; r.waitLeave[k] = -.infinity
         }
         for l in 0..<graph.laneCount where laneN[l] > 0 {
             let b = Int(laneStart[l])
@@ -50,7 +64,7 @@ extension TrafficSimulation {
                 guard k >= 0 else { continue }
                 let v = Int(slots[b])
                 let w = crossingWindow(v, link: k, seen: len - vPos[v])
-                regWaitArrival[k] = min(regWaitArrival[k], w.arrive); regWaitLeave[k] = max(regWaitLeave[k], w.leave)
+                r.waitArrival[k] = min(r.waitArrival[k], w.arrive); r.waitLeave[k] = max(r.waitLeave[k], w.leave)
                 continue
             }
             for i in 0..<min(3, Int(laneN[l])) {
@@ -63,7 +77,7 @@ extension TrafficSimulation {
                 if Self.isRed(c) { break }
                 if c == UInt8(ascii: "y"), Krauss.brakeGap(vSpeed[v], decel: vDecel[v], dt: options.step) <= seen { break }
                 let w = crossingWindow(v, link: k, seen: seen)
-                regArrival[k] = min(regArrival[k], w.arrive); regLeave[k] = max(regLeave[k], w.leave)
+                r.arrival[k] = min(r.arrival[k], w.arrive); r.leave[k] = max(r.leave[k], w.leave)
             }
         }
     }

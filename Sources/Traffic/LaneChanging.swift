@@ -20,7 +20,7 @@ extension TrafficSimulation {
             var i = 0
             while i < Int(laneN[l]) {
                 let v = Int(slots[Int(laneStart[l]) + i])
-                if !considerChange(v, lane: l, edge: e, time: time) { i += 1 }
+                if !considerChange(v, at: i, lane: l, edge: e, time: time) { i += 1 }
             }
         }
     }
@@ -88,11 +88,11 @@ extension TrafficSimulation {
     }
 
     /// Considers a change for `v`; returns true when it left `lane`.
-    mutating func considerChange(_ v: Int, lane l: Int, edge e: Int, time: Double) -> Bool {
+    mutating func considerChange(_ v: Int, at index: Int, lane l: Int, edge e: Int, time: Double) -> Bool {
         let first = Int(graph.edgeLaneStart[e]), count = Int(graph.edgeLaneCount[e])
         let idx = l - first
         let remaining = graph.laneLength[l] - vPos[v]
-        if !serves(v, lane: l) {
+        if vLink[v] < 0 && Int(vRouteIdx[v]) < Int(vRouteLen[v]) - 1 {
             // Strategic: towards the nearest lane that serves the route.
             var dir = 0
             for d in 1..<count {
@@ -124,8 +124,14 @@ extension TrafficSimulation {
             return false
         }
         // Speed gain.
-        guard remaining > 20, time - vLastChange[v] >= 3 else { return false }
-        let here = anticipatedSpeed(v, on: l)
+        guard index > 0, remaining > 20, time - vLastChange[v] >= 3 else { return false }
+        // Held back by the leader on this lane (the previous slot)?
+        let vmaxHere = laneMax(v, l)
+        let ld = Int(slots[Int(laneStart[l]) + index - 1])
+        let gapHere = vPos[ld] - vLength[ld] - vPos[v] - vMinGap[v]
+        if gapHere > vmaxHere * (vTau[v] + options.step) + vmaxHere * vmaxHere / (2 * vDecel[v]) { return false }
+        let here = gapHere < 0 ? 0 : min(vmaxHere, Krauss.safeStopSpeed(gap: gapHere + Krauss.brakeGap(vSpeed[ld], decel: vDecel[ld], dt: options.step),
+                                                                   decel: vDecel[v], tau: vTau[v], dt: options.step))
         guard here < laneMax(v, l) - 0.5 else { return false }
         var best = -1, bestSpeed = here + 1.5
         for target in [l - 1, l + 1] where target >= first && target < first + count {

@@ -51,31 +51,36 @@ extension TrafficSimulation {
         let lanes = graph.laneCount
         var planned: [Double] = []
         swap(&planned, &vNext)                  // planning reads the state only, never vNext
-        defer { swap(&planned, &vNext) }
-        if threads == 1 || counts.running < 256 {
-            planned.withUnsafeMutableBufferPointer { out in
-                for l in 0..<lanes where laneN[l] > 0 { planLane(l, into: out) }
-            }
-        } else {
-            // Lanes are split into contiguous blocks with about equal vehicle counts; every vehicle's
-            // speed depends only on the state at the start of the step, so any split gives the same result.
-            var bounds = [0]
-            let per = max(1, counts.running / threads)
-            var acc = 0
-            for l in 0..<lanes {
-                acc += Int(laneN[l])
-                if acc >= per * bounds.count, bounds.count < threads { bounds.append(l + 1) }
-            }
-            bounds.append(lanes)
+        do {
+            // One read-only copy of the state for the step (no per-call copies of `self`); it is
+            // released before anything is mutated again.
             let me = self
-            let cuts = bounds
-            planned.withUnsafeMutableBufferPointer { out in
-                nonisolated(unsafe) let o = out
-                DispatchQueue.concurrentPerform(iterations: cuts.count - 1) { c in
-                    for l in cuts[c]..<cuts[c + 1] where me.laneN[l] > 0 { me.planLane(l, into: o) }
+            if threads == 1 || counts.running < 256 {
+                planned.withUnsafeMutableBufferPointer { out in
+                    for l in 0..<lanes where me.laneN[l] > 0 { me.planLane(l, into: out) }
+                }
+            } else {
+                // Lanes are split into contiguous blocks with about equal vehicle counts; every
+                // vehicle's speed depends only on the state at the start of the step, so any split
+                // gives the same result.
+                var bounds = [0]
+                let per = max(1, counts.running / threads)
+                var acc = 0
+                for l in 0..<lanes {
+                    acc += Int(me.laneN[l])
+                    if acc >= per * bounds.count, bounds.count < threads { bounds.append(l + 1) }
+                }
+                bounds.append(lanes)
+                let cuts = bounds
+                planned.withUnsafeMutableBufferPointer { out in
+                    nonisolated(unsafe) let o = out
+                    DispatchQueue.concurrentPerform(iterations: cuts.count - 1) { c in
+                        for l in cuts[c]..<cuts[c + 1] where me.laneN[l] > 0 { me.planLane(l, into: o) }
+                    }
                 }
             }
         }
+        swap(&planned, &vNext)
         // Planning drew each Krauss vehicle's dawdling number from a copy of its stream; advance
         // the streams by that one draw.
         for l in 0..<lanes where laneN[l] > 0 {
@@ -111,9 +116,13 @@ extension TrafficSimulation {
         }
         var vs = vmax
         var haveLeader = false
+        // Beyond this gap (m) a leader cannot limit the speed to below vmax in this step (the
+        // distance to stop from vmax with reaction time and one step of travel), so the exact
+        // safe speed need not be computed.
+        let freeGap = vmax * (vTau[v] + dt) + vmax * vmax / (2 * vDecel[v])
         if leader >= 0 {
             let gap = vPos[leader] - vLength[leader] - pos - vMinGap[v]
-            vs = min(vs, follow(v, gap: gap, leaderSpeed: vSpeed[leader], leaderDecel: vDecel[leader]))
+            if gap < freeGap { vs = min(vs, follow(v, gap: gap, leaderSpeed: vSpeed[leader], leaderDecel: vDecel[leader])) }
             haveLeader = true
         }
         let w = Int(vYieldTo[v])
@@ -127,7 +136,7 @@ extension TrafficSimulation {
             }
         }
         // Look ahead along the vehicle's path: the junction, its internal lanes and the next lane.
-        let look = max(60, Krauss.brakeGap(vmax, decel: vDecel[v], dt: dt) + 3 * vmax)
+        let look = max(60, freeGap + 2 * vmax)
         var seen = graph.laneLength[l] - pos
         var cur = l
         var ridx = Int(vRouteIdx[v])
@@ -156,7 +165,7 @@ extension TrafficSimulation {
                 let u = lastOn(nextLane)
                 if u >= 0 {
                     let gap = seen + vPos[u] - vLength[u] - vMinGap[v]
-                    vs = min(vs, follow(v, gap: gap, leaderSpeed: vSpeed[u], leaderDecel: vDecel[u]))
+                    if gap < freeGap { vs = min(vs, follow(v, gap: gap, leaderSpeed: vSpeed[u], leaderDecel: vDecel[u])) }
                     haveLeader = true
                 }
             }
@@ -184,6 +193,7 @@ extension TrafficSimulation {
 
     mutating func executeMoves(from t: Double, dt: Double) {
         var transfers: [(Int32, Int32)] = []
+        swap(&transfers, &transferBuffer)
         for l in 0..<graph.laneCount where laneN[l] > 0 {
             let b = Int(laneStart[l]), n = Int(laneN[l])
             let len = graph.laneLength[l]
@@ -191,13 +201,19 @@ extension TrafficSimulation {
             let edgeOfLane = Int(graph.laneEdge[l])
             let det = detectorPos[l]
             var leaving = 0
+            var laneLoss = 0.0, laneDistance = 0.0
+            var prevBack = Double.infinity
+            defer {
+                stats.sample(edge: edgeOfLane, seconds: dt * Double(n), distance: laneDistance, internal: isInternal)
+                stats.addDelay(approach: Int(laneApproach[l]), laneLoss)
+            }
             for i in 0..<n {
                 let v = Int(slots[b + i])
                 let sp = vNext[v]
                 if vSpeed[v] - sp > vDecel[v] * dt + 1e-6 { counts.emergencyBrakings += 1 }
                 // Trip statistics for the step (SUMO's tripinfo definitions).
                 let ideal = laneMax(v, l)
-                if ideal > 0 { let loss = dt * (1 - sp / ideal); vTimeLoss[v] += loss; stats.addDelay(edge: routeEdge(v, Int(vRouteIdx[v])), loss) }
+                if ideal > 0 { let loss = dt * (1 - sp / ideal); vTimeLoss[v] += loss; laneLoss += loss }
                 if sp <= 0.1 {
                     vWaiting[v] += dt; vStanding[v] += dt
                     if vStanding[v] <= dt + 1e-9 { vWaitCount[v] += 1 }
@@ -209,10 +225,12 @@ extension TrafficSimulation {
                     np = max(old, len - 0.001)                                  // must change lanes first
                 }
                 vPos[v] = np
+                if np > prevBack + 1e-6 { noteCollision(lane: l, leader: Int(slots[b + i - 1]), follower: v) }
+                prevBack = np - vLength[v]
                 vDistance[v] += np - old
                 if ideal > 0 { vFreeTime[v] += (np - old) / ideal }
                 if det >= 0, old < det, np >= det { detectorLast[l] = t + dt }
-                stats.sample(edge: edgeOfLane, seconds: dt, distance: np - old, internal: isInternal)
+                laneDistance += np - old
                 if np >= len { leaving += 1 }
             }
             guard leaving > 0 else { continue }
@@ -225,8 +243,12 @@ extension TrafficSimulation {
             }
             laneN[l] = Int32(kept)
         }
-        for (v, dest) in transfers { insertSorted(Int(v), into: Int(dest)) }
-        countCollisions()
+        for (v, dest) in transfers {
+            insertSorted(Int(v), into: Int(dest))
+            checkNeighbours(Int(v))
+        }
+        transfers.removeAll(keepingCapacity: true)
+        transferBuffer = transfers
     }
 
     /// Moves `v` (whose position is past the end of `lane`) onto the following lanes of its path;
@@ -307,19 +329,21 @@ extension TrafficSimulation {
         slots = newSlots
     }
 
-    /// Counts pairs of consecutive vehicles on a lane that overlap (a collision).
-    mutating func countCollisions() {
-        for l in 0..<graph.laneCount where laneN[l] > 1 {
-            let b = Int(laneStart[l])
-            for i in 1..<Int(laneN[l]) {
-                let lead = Int(slots[b + i - 1]), fol = Int(slots[b + i])
-                if vPos[lead] - vLength[lead] < vPos[fol] - 1e-6 {
-                    counts.collisions += 1
-                    if collisionLog.count < 100 {
-                        collisionLog.append("t=\(time) lane \(graph.laneIDs[l]) leader \(vID[lead]) at \(vPos[lead]) follower \(vID[fol]) at \(vPos[fol]) last change \(vLastChange[lead]),\(vLastChange[fol])")
-                    }
-                }
-            }
+    /// Records a collision: `follower`'s front is past `leader`'s back on `lane`.
+    mutating func noteCollision(lane l: Int, leader: Int, follower: Int) {
+        counts.collisions += 1
+        if collisionLog.count < 100 {
+            collisionLog.append("t=\(time) lane \(graph.laneIDs[l]) leader \(vID[leader]) at \(vPos[leader]) follower \(vID[follower]) at \(vPos[follower])")
         }
+    }
+
+    /// Checks the vehicles just ahead of and behind `v` on its lane for overlap.
+    mutating func checkNeighbours(_ v: Int) {
+        let l = Int(vLane[v])
+        let b = Int(laneStart[l]), n = Int(laneN[l])
+        var i = 0
+        while slots[b + i] != Int32(v) { i += 1 }
+        if i > 0 { let u = Int(slots[b + i - 1]); if vPos[u] - vLength[u] < vPos[v] - 1e-6 { noteCollision(lane: l, leader: u, follower: v) } }
+        if i + 1 < n { let u = Int(slots[b + i + 1]); if vPos[v] - vLength[v] < vPos[u] - 1e-6 { noteCollision(lane: l, leader: v, follower: u) } }
     }
 }

@@ -122,6 +122,14 @@ public struct TrafficSimulation: Sendable {
     var detectorPos: [Double] = []       // per lane: detector distance from the lane start (m), −1 none
     var detectorLast: [Double] = []      // per lane: time of the last detection (s)
 
+    /// Per lane: the junction approach its time loss counts for (normal lanes: their edge; internal
+    /// lanes: the edge their link comes from), −1 for none.
+    var laneApproach: [Int32] = []
+    /// Per signal: its links.
+    var signalLinks: [[Int32]] = []
+
+    var transferBuffer: [(Int32, Int32)] = []
+
     // Insertion.
     var pendingNext = 0                  // next row (in departure order) not yet due
     var departOrder: [Int32] = []
@@ -232,6 +240,15 @@ public struct TrafficSimulation: Sendable {
                 detectorPos[l] = max(0, graph.laneLength[l] - graph.laneSpeed[l] * detectorGap)
             }
         }
+        laneApproach = Array(repeating: -1, count: graph.laneCount)
+        for l in 0..<graph.laneCount where !graph.laneInternal[l] { laneApproach[l] = stats.approachOf[Int(graph.laneEdge[l])] }
+        for k in 0..<graph.linkCount {
+            let a = stats.approachOf[Int(graph.laneEdge[Int(graph.linkFrom[k])])]
+            var cur = Int(graph.linkVia[k])
+            while cur >= 0, graph.laneInternal[cur] { laneApproach[cur] = a; cur = Int(graph.internalNext[cur]) }
+        }
+        signalLinks = Array(repeating: [], count: signals.count)
+        for k in 0..<graph.linkCount where graph.linkSignal[k] >= 0 { signalLinks[Int(graph.linkSignal[k])].append(Int32(k)) }
         updateLights()
         insertDue()
         vehicleSteps += counts.running
@@ -289,28 +306,36 @@ public struct TrafficSimulation: Sendable {
 
     mutating func updateSignals(at t: Double) {
         guard !signals.isEmpty else { return }
+        var changed = false
         for s in signals.indices {
-            let sig = Int32(s)
-            let c = signals[s]
-            signals[s].update(at: t, detectorIdle: { phase in
-                var idle = Double.infinity
-                for k in 0..<graph.linkCount where graph.linkSignal[k] == sig {
-                    let ch = c.states[phase][Int(graph.linkSignalIndex[k])]
-                    guard ch == UInt8(ascii: "G") || ch == UInt8(ascii: "g") else { continue }
-                    idle = min(idle, t - detectorLast[Int(graph.linkFrom[k])])
+            let before = signals[s].phase
+            if case .fixedTime = signals[s].mode {
+                signals[s].update(at: t, detectorIdle: { _ in 0 }, pressure: { _ in 0 })
+            } else {
+                let links = signalLinks[s]
+                let states = signals[s].states
+                let g = graph
+                let last = detectorLast, counts = laneN
+                func serves(_ phase: Int, _ k: Int) -> Bool {
+                    let ch = states[phase][Int(g.linkSignalIndex[k])]
+                    return ch == UInt8(ascii: "G") || ch == UInt8(ascii: "g")
                 }
-                return idle
-            }, pressure: { phase in
-                var p = 0.0
-                for k in 0..<graph.linkCount where graph.linkSignal[k] == sig {
-                    let ch = c.states[phase][Int(graph.linkSignalIndex[k])]
-                    guard ch == UInt8(ascii: "G") || ch == UInt8(ascii: "g") else { continue }
-                    p += Double(laneN[Int(graph.linkFrom[k])]) - Double(laneN[Int(graph.linkTo[k])])
-                }
-                return p
-            })
+                signals[s].update(at: t, detectorIdle: { phase in
+                    var idle = Double.infinity
+                    for k32 in links where serves(phase, Int(k32)) { idle = min(idle, t - last[Int(g.linkFrom[Int(k32)])]) }
+                    return idle
+                }, pressure: { phase in
+                    var p = 0.0
+                    for k32 in links where serves(phase, Int(k32)) {
+                        let k = Int(k32)
+                        p += Double(counts[Int(g.linkFrom[k])]) - Double(counts[Int(g.linkTo[k])])
+                    }
+                    return p
+                })
+            }
+            if signals[s].phase != before { changed = true }
         }
-        updateLights()
+        if changed { updateLights() }
     }
 
     mutating func updateLights() {

@@ -89,9 +89,7 @@ public struct TrafficStatistics: Sendable {
         seconds[e] += dt; distance[e] += d
     }
 
-    @inline(__always) mutating func addDelay(edge e: Int, _ loss: Double) {
-        guard e >= 0 else { return }
-        let a = Int(approachOf[e])
+    @inline(__always) mutating func addDelay(approach a: Int, _ loss: Double) {
         if a >= 0 { approachDelay[a] += loss }
     }
 
