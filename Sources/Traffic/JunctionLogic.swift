@@ -82,6 +82,18 @@ extension TrafficSimulation {
         }
     }
 
+    /// Whether vehicles on link `j` go without yielding to link `k`: a green `G` (or a permissive `g`
+    /// that does not yield to k) at a signal, or a link that does not yield to k at a junction without.
+    @inline(__always) func hasPriority(_ j: Int, over k: Int) -> Bool {
+        if graph.linkSignal[j] >= 0 {
+            let c = linkLight[j]
+            if c == UInt8(ascii: "G") { return true }
+            if c == UInt8(ascii: "g") || c == UInt8(ascii: "O") || c == UInt8(ascii: "o") { return !yields(j, to: k) }
+            return false
+        }
+        return !yields(j, to: k)
+    }
+
     /// Whether link `j` must yield to link `k` (k is in j's response row).
     @inline(__always) func yields(_ j: Int, to k: Int) -> Bool {
         let rs = Int(graph.linkResponseStart[j]), re = Int(graph.linkResponseStart[j + 1])
@@ -121,7 +133,7 @@ extension TrafficSimulation {
                 // Two vehicles waiting inside the junction for each other: the lower link index goes first.
                 return false
             }
-            if !graph.linkCont[j], regArrival[j] < 1.0 { return false }     // a foe about to enter the junction
+            if !graph.linkCont[j], regArrival[j] < 1.0, hasPriority(j, over: k) { return false }   // a foe about to enter
         }
         if mustYield {
             let w = crossingWindow(v, link: k, seen: seen)
