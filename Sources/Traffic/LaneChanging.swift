@@ -5,7 +5,7 @@
 ///    asks the follower on the target lane to open a gap (cooperative), and two vehicles standing
 ///    side by side that each need the other's lane swap.
 /// 2. **Speed gain**: a vehicle held back by its leader changes to a neighbour lane that serves its
-///    route when the speed it could drive there is higher by more than 1.5 m/s (at most one
+///    route when the speed it could drive there is higher by more than 0.5 m/s (at most one
 ///    change every 3 s, not in the last 20 m before the junction).
 ///
 /// A change is safe when the vehicle need not brake harder than `decel` behind its new leader and
@@ -133,7 +133,7 @@ extension TrafficSimulation {
         let here = gapHere < 0 ? 0 : min(vmaxHere, Krauss.safeStopSpeed(gap: gapHere + Krauss.brakeGap(vSpeed[ld], decel: vDecel[ld], dt: options.step),
                                                                    decel: vDecel[v], tau: vTau[v], dt: options.step))
         guard here < laneMax(v, l) - 0.5 else { return false }
-        var best = -1, bestSpeed = here + 1.5
+        var best = -1, bestSpeed = here + 0.5
         for target in [l - 1, l + 1] where target >= first && target < first + count {
             guard serves(v, lane: target) else { continue }
             let s = anticipatedSpeed(v, on: target)
