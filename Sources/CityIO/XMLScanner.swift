@@ -131,6 +131,7 @@ struct XMLScanner {
                 pendingEnd = (nm, l)
                 return .start(Element(name: nm, attributes: attrs, line: l, selfClosing: true))
             }
+            if b == 0x3C { throw error("<\(nm)> is not closed by '>' before the next '<'", line: l) }
             let key = try name()
             skipSpace()
             guard i < bytes.count, bytes[i] == 0x3D else { throw error("attribute \(key) of <\(nm)> has no '=' value") }

@@ -55,7 +55,7 @@ extension TrafficSimulation {
             // One read-only copy of the state for the step (no per-call copies of `self`); it is
             // released before anything is mutated again.
             let me = self
-            if threads == 1 || counts.running < 256 {
+            if threads == 1 || counts.running < threads * options.minVehiclesPerThread {
                 planned.withUnsafeMutableBufferPointer { out in
                     for l in 0..<lanes where me.laneN[l] > 0 { me.planLane(l, into: out) }
                 }

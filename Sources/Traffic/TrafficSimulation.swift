@@ -11,6 +11,8 @@ public struct TrafficOptions: Sendable {
     public var seed: UInt64 = 23423
     /// Threads for the speed-planning phase; results are identical for any count.
     public var threads = 1
+    /// Planning runs on several threads only while at least this many vehicles per thread run.
+    public var minVehiclesPerThread = 128
     /// A vehicle standing this long at the front of a lane is moved on along its route (teleported).
     public var timeToTeleport = 300.0
     /// Minimum time gap (s) a yielding vehicle leaves before a prioritised one arrives (SUMO's
