@@ -30,7 +30,7 @@ extension TrafficSimulation {
     /// Free room (m) at the start of `lane`: the back of its last vehicle, or its length.
     func entryRoom(_ lane: Int) -> Double {
         let u = lastOn(lane)
-        return u >= 0 ? vPos[u] - vLength[u] : graph.laneLength[lane]
+        return u >= 0 ? vPos[u] - tLength[Int(vTypeIdx[u])] : graph.laneLength[lane]
     }
 
     mutating func tryInsert(_ v: Int, edge e: Int) -> Bool {
@@ -53,7 +53,7 @@ extension TrafficSimulation {
             if lane < 0 { lane = lanes.lowerBound }
         }
         let len = graph.laneLength[lane]
-        let pos = vDepartPos[v].isNaN ? min(vLength[v], len) : min(max(vDepartPos[v], 0), len)
+        let pos = vDepartPos[v].isNaN ? min(tLength[Int(vTypeIdx[v])], len) : min(max(vDepartPos[v], 0), len)
         let vmax = laneMax(v, lane)
         var speed: Double
         switch vDepartSpeed[v] {
@@ -66,23 +66,25 @@ extension TrafficSimulation {
         // The leader on the lane (or on the lanes after it is not checked: the vehicle follows it).
         let (ld, fl) = neighbours(on: lane, at: pos, excluding: v)
         if ld >= 0 {
-            let gap = vPos[ld] - vLength[ld] - pos - vMinGap[v]
+            let gap = vPos[ld] - tLength[Int(vTypeIdx[ld])] - pos - tMinGap[Int(vTypeIdx[v])]
             if gap < 0 { return false }
-            let safe = Krauss.safeStopSpeed(gap: gap + Krauss.brakeGap(vSpeed[ld], decel: vDecel[ld], dt: options.step),
-                                            decel: vDecel[v], tau: vTau[v], dt: options.step)
+            let safe = Krauss.safeStopSpeed(gap: gap + Krauss.brakeGap(vSpeed[ld], decel: tDecel[Int(vTypeIdx[ld])], dt: options.step),
+                                            decel: tDecel[Int(vTypeIdx[v])], tau: tTau[Int(vTypeIdx[v])], dt: options.step)
             if case .value = vDepartSpeed[v] { if safe < speed { return false } } else { speed = min(speed, safe) }
         }
         if fl >= 0 {
-            let gap = pos - vLength[v] - vPos[fl] - vMinGap[fl]
-            if gap < 0 || Krauss.followSpeed(gap: gap, speed: vSpeed[fl], leaderSpeed: speed, leaderDecel: vDecel[v], decel: vDecel[fl],
-                                             emergencyDecel: vEDecel[fl], tau: vTau[fl], dt: options.step) < vSpeed[fl] - vDecel[fl] * options.step {
+            let gap = pos - tLength[Int(vTypeIdx[v])] - vPos[fl] - tMinGap[Int(vTypeIdx[fl])]
+            if gap < 0 || Krauss.followSpeed(gap: gap, speed: vSpeed[fl], leaderSpeed: speed, leaderDecel: tDecel[Int(vTypeIdx[v])], decel: tDecel[Int(vTypeIdx[fl])],
+                                             emergencyDecel: tEDecel[Int(vTypeIdx[fl])], tau: tTau[Int(vTypeIdx[fl])], dt: options.step) < vSpeed[fl] - tDecel[Int(vTypeIdx[fl])] * options.step {
                 return false
             }
         }
         // Vehicles inside the junction heading onto this lane must be able to follow the new one.
-        if !feedersCanFollow(lane, back: pos - vLength[v], speed: speed, decel: vDecel[v]) { return false }
+        if !feedersCanFollow(lane, back: pos - tLength[Int(vTypeIdx[v])], speed: speed, decel: tDecel[Int(vTypeIdx[v])]) { return false }
         vPos[v] = pos
         vSpeed[v] = speed
+        vDistance[v] = -pos                     // lanes are booked whole when passed
+        vFreeTime[v] = -pos / max(laneMax(v, lane), 0.1)
         vRouteIdx[v] = 0
         vState[v] = 1
         vDepart[v] = time
@@ -101,8 +103,8 @@ extension TrafficSimulation {
             let fb = Int(laneStart[Int(f)])
             for i in 0..<Int(laneN[Int(f)]) {
                 let u = Int(slots[fb + i])
-                let gap = graph.laneLength[Int(f)] - vPos[u] + back - vMinGap[u]
-                if gap < 0 || follow(u, gap: gap, leaderSpeed: speed, leaderDecel: decel) < vSpeed[u] - vDecel[u] * options.step {
+                let gap = graph.laneLength[Int(f)] - vPos[u] + back - tMinGap[Int(vTypeIdx[u])]
+                if gap < 0 || follow(u, gap: gap, leaderSpeed: speed, leaderDecel: decel) < vSpeed[u] - tDecel[Int(vTypeIdx[u])] * options.step {
                     return false
                 }
             }
@@ -135,9 +137,10 @@ extension TrafficSimulation {
                 let room = entryRoom(l)
                 if room > bestRoom { best = l; bestRoom = room }
             }
-            if best >= 0, bestRoom >= vLength[v] + vMinGap[v] {
+            if best >= 0, bestRoom >= tLength[Int(vTypeIdx[v])] + tMinGap[Int(vTypeIdx[v])] {
                 vRouteIdx[v] = Int32(r)
-                vPos[v] = vLength[v]
+                vDistance[v] -= tLength[Int(vTypeIdx[v])]
+                vPos[v] = tLength[Int(vTypeIdx[v])]
                 vSpeed[v] = 0
                 vLink[v] = nx >= 0 ? Int32(graph.link(from: best, to: nx, then: routeEdge(v, r + 2))) : -1
                 insertSorted(v, into: best)

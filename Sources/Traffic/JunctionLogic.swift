@@ -19,7 +19,7 @@ extension TrafficSimulation {
 
     /// Time (s) until `v`, `seen` metres before the link, reaches it, and until it has left it.
     func crossingWindow(_ v: Int, link k: Int, seen: Double) -> (arrive: Double, leave: Double) {
-        let sp = vSpeed[v], a = vAccel[v]
+        let sp = vSpeed[v], a = tAccel[Int(vTypeIdx[v])]
         let firstLane = graph.linkVia[k] >= 0 ? Int(graph.linkVia[k]) : Int(graph.linkTo[k])
         let vPass = max(laneMax(v, firstLane), 1)
         var tArr: Double
@@ -31,7 +31,7 @@ extension TrafficSimulation {
             tArr = d1 >= seen ? (-sp + (sp * sp + 2 * a * seen).squareRoot()) / a : t1 + (seen - d1) / vPass
         }
         let vAt = min(vPass, (sp * sp + 2 * a * max(seen, 0)).squareRoot())
-        let leave = tArr + (graph.linkLength[k] + vLength[v]) / max(vAt, 1)
+        let leave = tArr + (graph.linkLength[k] + tLength[Int(vTypeIdx[v])]) / max(vAt, 1)
         return (tArr, leave)
     }
 
@@ -75,7 +75,7 @@ extension TrafficSimulation {
                 if k < 0 { break }
                 let c = light(k)
                 if Self.isRed(c) { break }
-                if c == UInt8(ascii: "y"), Krauss.brakeGap(vSpeed[v], decel: vDecel[v], dt: options.step) <= seen { break }
+                if c == UInt8(ascii: "y"), Krauss.brakeGap(vSpeed[v], decel: tDecel[Int(vTypeIdx[v])], dt: options.step) <= seen { break }
                 let w = crossingWindow(v, link: k, seen: seen)
                 r.arrival[k] = min(r.arrival[k], w.arrive); r.leave[k] = max(r.leave[k], w.leave)
             }
@@ -110,7 +110,7 @@ extension TrafficSimulation {
             switch c {
             case UInt8(ascii: "r"), UInt8(ascii: "u"): return false
             case UInt8(ascii: "y"):
-                if Krauss.brakeGap(vSpeed[v], decel: vDecel[v], dt: options.step) <= seen { return false }
+                if Krauss.brakeGap(vSpeed[v], decel: tDecel[Int(vTypeIdx[v])], dt: options.step) <= seen { return false }
             case UInt8(ascii: "G"), UInt8(ascii: "O"), UInt8(ascii: "M"): break
             case UInt8(ascii: "s"), UInt8(ascii: "w"):
                 if vSpeed[v] > 0.2 || seen > 3 { return false }
@@ -155,14 +155,14 @@ extension TrafficSimulation {
         let to = Int(graph.linkTo[k])
         let u = lastOn(to)
         if u >= 0, vSpeed[u] < 1 {
-            var need = vLength[v] + vMinGap[v]
+            var need = tLength[Int(vTypeIdx[v])] + tMinGap[Int(vTypeIdx[v])]
             var cur = fromStopLine ? Int(graph.linkVia[k]) : Int(graph.internalNext[waitLane])
             while cur >= 0, graph.laneInternal[cur] {
                 let b = Int(laneStart[cur])
-                for i in 0..<Int(laneN[cur]) { let x = Int(slots[b + i]); if x != v { need += vLength[x] + vMinGap[x] } }
+                for i in 0..<Int(laneN[cur]) { let x = Int(slots[b + i]); if x != v { need += tLength[Int(vTypeIdx[x])] + tMinGap[Int(vTypeIdx[x])] } }
                 cur = Int(graph.internalNext[cur])
             }
-            if vPos[u] - vLength[u] < need { return false }
+            if vPos[u] - tLength[Int(vTypeIdx[u])] < need { return false }
         }
         return true
     }

@@ -50,17 +50,17 @@ extension TrafficSimulation {
         let (ld, fl) = neighbours(on: target, at: pos, excluding: v)
         var blockedF = -1, blockedL = -1
         if ld >= 0 {
-            let gap = vPos[ld] - vLength[ld] - pos - vMinGap[v]
-            if gap < 0 || follow(v, gap: gap, leaderSpeed: vSpeed[ld], leaderDecel: vDecel[ld]) < vSpeed[v] - vDecel[v] * dt { blockedL = ld }
+            let gap = vPos[ld] - tLength[Int(vTypeIdx[ld])] - pos - tMinGap[Int(vTypeIdx[v])]
+            if gap < 0 || follow(v, gap: gap, leaderSpeed: vSpeed[ld], leaderDecel: tDecel[Int(vTypeIdx[ld])]) < vSpeed[v] - tDecel[Int(vTypeIdx[v])] * dt { blockedL = ld }
         }
         if fl >= 0 {
-            let gap = pos - vLength[v] - vPos[fl] - vMinGap[fl]
+            let gap = pos - tLength[Int(vTypeIdx[v])] - vPos[fl] - tMinGap[Int(vTypeIdx[fl])]
             // Near the lane end the changer may have to stop hard (stop line): the follower must then
             // be able to stop behind it as if it stood still.
             let leaderSpeed = graph.laneLength[target] - pos < 30 ? 0 : vSpeed[v]
-            if gap < 0 || follow(fl, gap: gap, leaderSpeed: leaderSpeed, leaderDecel: vDecel[v]) < vSpeed[fl] - vDecel[fl] * dt { blockedF = fl }
+            if gap < 0 || follow(fl, gap: gap, leaderSpeed: leaderSpeed, leaderDecel: tDecel[Int(vTypeIdx[v])]) < vSpeed[fl] - tDecel[Int(vTypeIdx[fl])] * dt { blockedF = fl }
         }
-        if fl < 0, pos - vLength[v] < 40, !feedersCanFollow(target, back: pos - vLength[v], speed: vSpeed[v], decel: vDecel[v]) {
+        if fl < 0, pos - tLength[Int(vTypeIdx[v])] < 40, !feedersCanFollow(target, back: pos - tLength[Int(vTypeIdx[v])], speed: vSpeed[v], decel: tDecel[Int(vTypeIdx[v])]) {
             return (false, -1, blockedL)
         }
         return (blockedF < 0 && blockedL < 0, blockedF, blockedL)
@@ -71,10 +71,10 @@ extension TrafficSimulation {
         let vmax = laneMax(v, lane)
         let (ld, _) = neighbours(on: lane, at: vPos[v] + 0.001, excluding: v)
         guard ld >= 0 else { return vmax }
-        let gap = vPos[ld] - vLength[ld] - vPos[v] - vMinGap[v]
+        let gap = vPos[ld] - tLength[Int(vTypeIdx[ld])] - vPos[v] - tMinGap[Int(vTypeIdx[v])]
         if gap < 0 { return 0 }
-        return min(vmax, Krauss.safeStopSpeed(gap: gap + Krauss.brakeGap(vSpeed[ld], decel: vDecel[ld], dt: options.step),
-                                              decel: vDecel[v], tau: vTau[v], dt: options.step))
+        return min(vmax, Krauss.safeStopSpeed(gap: gap + Krauss.brakeGap(vSpeed[ld], decel: tDecel[Int(vTypeIdx[ld])], dt: options.step),
+                                              decel: tDecel[Int(vTypeIdx[v])], tau: tTau[Int(vTypeIdx[v])], dt: options.step))
     }
 
     /// Moves `v` to the neighbour lane `target` of the same edge.
@@ -108,7 +108,7 @@ extension TrafficSimulation {
             // Two vehicles standing side by side, each needing the other's lane, swap.
             for u in [check.blockingLeader, check.blockingFollower] where u >= 0 {
                 if vSpeed[u] < 0.1, vSpeed[v] < 0.1, !serves(u, lane: target), serves(u, lane: l),
-                   abs(vPos[u] - vPos[v]) < vLength[v],
+                   abs(vPos[u] - vPos[v]) < tLength[Int(vTypeIdx[v])],
                    slots[Int(laneStart[l])] == Int32(v), slots[Int(laneStart[target])] == Int32(u) {
                     removeFromLane(u); removeFromLane(v)
                     let pu = vPos[u]; vPos[u] = vPos[v]; vPos[v] = pu
@@ -128,10 +128,10 @@ extension TrafficSimulation {
         // Held back by the leader on this lane (the previous slot)?
         let vmaxHere = laneMax(v, l)
         let ld = Int(slots[Int(laneStart[l]) + index - 1])
-        let gapHere = vPos[ld] - vLength[ld] - vPos[v] - vMinGap[v]
-        if gapHere > vmaxHere * (vTau[v] + options.step) + vmaxHere * vmaxHere / (2 * vDecel[v]) { return false }
-        let here = gapHere < 0 ? 0 : min(vmaxHere, Krauss.safeStopSpeed(gap: gapHere + Krauss.brakeGap(vSpeed[ld], decel: vDecel[ld], dt: options.step),
-                                                                   decel: vDecel[v], tau: vTau[v], dt: options.step))
+        let gapHere = vPos[ld] - tLength[Int(vTypeIdx[ld])] - vPos[v] - tMinGap[Int(vTypeIdx[v])]
+        if gapHere > vmaxHere * (tTau[Int(vTypeIdx[v])] + options.step) + vmaxHere * vmaxHere / (2 * tDecel[Int(vTypeIdx[v])]) { return false }
+        let here = gapHere < 0 ? 0 : min(vmaxHere, Krauss.safeStopSpeed(gap: gapHere + Krauss.brakeGap(vSpeed[ld], decel: tDecel[Int(vTypeIdx[ld])], dt: options.step),
+                                                                   decel: tDecel[Int(vTypeIdx[v])], tau: tTau[Int(vTypeIdx[v])], dt: options.step))
         guard here < laneMax(v, l) - 0.5 else { return false }
         var best = -1, bestSpeed = here + 0.5
         for target in [l - 1, l + 1] where target >= first && target < first + count {

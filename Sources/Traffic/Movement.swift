@@ -9,14 +9,14 @@ extension TrafficSimulation {
     @inline(__always)
     func follow(_ v: Int, gap: Double, leaderSpeed: Double, leaderDecel: Double) -> Double {
         let dt = options.step
-        switch vModel[v] {
+        switch tModel[Int(vTypeIdx[v])] {
         case .krauss:
             return Krauss.followSpeed(gap: gap, speed: vSpeed[v], leaderSpeed: leaderSpeed, leaderDecel: leaderDecel,
-                                      decel: vDecel[v], emergencyDecel: vEDecel[v], tau: vTau[v], dt: dt)
+                                      decel: tDecel[Int(vTypeIdx[v])], emergencyDecel: tEDecel[Int(vTypeIdx[v])], tau: tTau[Int(vTypeIdx[v])], dt: dt)
         case .idm(let delta):
             let sp = vSpeed[v]
-            let a = IDM.acceleration(speed: sp, v0: max(sp, 0.1) + 100, gap: gap, closing: sp - leaderSpeed, accel: vAccel[v],
-                                     decel: vDecel[v], tau: vTau[v], minGap: vMinGap[v], delta: delta)
+            let a = IDM.acceleration(speed: sp, v0: max(sp, 0.1) + 100, gap: gap, closing: sp - leaderSpeed, accel: tAccel[Int(vTypeIdx[v])],
+                                     decel: tDecel[Int(vTypeIdx[v])], tau: tTau[Int(vTypeIdx[v])], minGap: tMinGap[Int(vTypeIdx[v])], delta: delta)
             return max(0, sp + a * dt)
         }
     }
@@ -24,15 +24,15 @@ extension TrafficSimulation {
     /// Speed that lets the vehicle stop within `gap` (m) (a stop line).
     @inline(__always)
     func stopSpeed(_ v: Int, gap: Double) -> Double {
-        switch vModel[v] {
-        case .krauss: return Krauss.safeStopSpeed(gap: gap, decel: vDecel[v], tau: vTau[v], dt: options.step)
-        case .idm: return follow(v, gap: gap - vMinGap[v] + 0.5, leaderSpeed: 0, leaderDecel: vDecel[v])
+        switch tModel[Int(vTypeIdx[v])] {
+        case .krauss: return Krauss.safeStopSpeed(gap: gap, decel: tDecel[Int(vTypeIdx[v])], tau: tTau[Int(vTypeIdx[v])], dt: options.step)
+        case .idm: return follow(v, gap: gap - tMinGap[Int(vTypeIdx[v])] + 0.5, leaderSpeed: 0, leaderDecel: tDecel[Int(vTypeIdx[v])])
         }
     }
 
     /// The speed limit (m/s) for vehicle `v` on `lane`: lane speed × speed factor, capped by its maximum.
     @inline(__always) func laneMax(_ v: Int, _ lane: Int) -> Double {
-        min(graph.laneSpeed[lane] * vSpeedFactor[v], vMaxSpeed[v])
+        min(graph.laneSpeed[lane] * vSpeedFactor[v], tMaxSpeed[Int(vTypeIdx[v])])
     }
 
     @inline(__always) func lastOn(_ lane: Int) -> Int {
@@ -87,7 +87,7 @@ extension TrafficSimulation {
             let b = Int(laneStart[l])
             for i in 0..<Int(laneN[l]) {
                 let v = Int(slots[b + i])
-                if vSigma[v] > 0, case .krauss = vModel[v] { _ = vRNG[v].next() }
+                if tSigma[Int(vTypeIdx[v])] > 0, case .krauss = tModel[Int(vTypeIdx[v])] { _ = vRNG[v].next() }
             }
         }
     }
@@ -108,21 +108,21 @@ extension TrafficSimulation {
         let sp = vSpeed[v], pos = vPos[v]
         let vLim = laneMax(v, l)
         var vmax: Double
-        switch vModel[v] {
-        case .krauss: vmax = min(sp + vAccel[v] * dt, vLim)
+        switch tModel[Int(vTypeIdx[v])] {
+        case .krauss: vmax = min(sp + tAccel[Int(vTypeIdx[v])] * dt, vLim)
         case .idm(let delta):
-            vmax = max(0, sp + dt * IDM.acceleration(speed: sp, v0: vLim, gap: .infinity, closing: 0, accel: vAccel[v],
-                                                      decel: vDecel[v], tau: vTau[v], minGap: vMinGap[v], delta: delta))
+            vmax = max(0, sp + dt * IDM.acceleration(speed: sp, v0: vLim, gap: .infinity, closing: 0, accel: tAccel[Int(vTypeIdx[v])],
+                                                      decel: tDecel[Int(vTypeIdx[v])], tau: tTau[Int(vTypeIdx[v])], minGap: tMinGap[Int(vTypeIdx[v])], delta: delta))
         }
         var vs = vmax
         var haveLeader = false
         // Beyond this gap (m) a leader cannot limit the speed to below vmax in this step (the
         // distance to stop from vmax with reaction time and one step of travel), so the exact
         // safe speed need not be computed.
-        let freeGap = vmax * (vTau[v] + dt) + vmax * vmax / (2 * vDecel[v])
+        let freeGap = vmax * (tTau[Int(vTypeIdx[v])] + dt) + vmax * vmax / (2 * tDecel[Int(vTypeIdx[v])])
         if leader >= 0 {
-            let gap = vPos[leader] - vLength[leader] - pos - vMinGap[v]
-            if gap < freeGap { vs = min(vs, follow(v, gap: gap, leaderSpeed: vSpeed[leader], leaderDecel: vDecel[leader])) }
+            let gap = vPos[leader] - tLength[Int(vTypeIdx[leader])] - pos - tMinGap[Int(vTypeIdx[v])]
+            if gap < freeGap { vs = min(vs, follow(v, gap: gap, leaderSpeed: vSpeed[leader], leaderDecel: tDecel[Int(vTypeIdx[leader])])) }
             haveLeader = true
         }
         let w = Int(vYieldTo[v])
@@ -130,9 +130,9 @@ extension TrafficSimulation {
             // Cooperative lane changing: open a gap for a neighbour that must change into this lane,
             // if this vehicle is still wholly behind it (else it drives on and the neighbour gets in
             // behind it).
-            let gap = vPos[w] - vLength[w] - pos - vMinGap[v]
+            let gap = vPos[w] - tLength[Int(vTypeIdx[w])] - pos - tMinGap[Int(vTypeIdx[v])]
             if gap >= 0 {
-                vs = min(vs, max(follow(v, gap: gap, leaderSpeed: vSpeed[w], leaderDecel: vDecel[w]), sp - vDecel[v] * dt))
+                vs = min(vs, max(follow(v, gap: gap, leaderSpeed: vSpeed[w], leaderDecel: tDecel[Int(vTypeIdx[w])]), sp - tDecel[Int(vTypeIdx[v])] * dt))
             }
         }
         // Look ahead along the vehicle's path: the junction, its internal lanes and the next lane.
@@ -160,12 +160,12 @@ extension TrafficSimulation {
                 if !graph.laneInternal[nextLane] { ridx += 1 }
             }
             let nextLim = laneMax(v, nextLane)
-            if nextLim < vs { vs = min(vs, Krauss.approachSpeed(distance: seen, targetSpeed: nextLim, decel: vDecel[v], dt: dt)) }
+            if nextLim < vs { vs = min(vs, Krauss.approachSpeed(distance: seen, targetSpeed: nextLim, decel: tDecel[Int(vTypeIdx[v])], dt: dt)) }
             if !haveLeader {
                 let u = lastOn(nextLane)
                 if u >= 0 {
-                    let gap = seen + vPos[u] - vLength[u] - vMinGap[v]
-                    if gap < freeGap { vs = min(vs, follow(v, gap: gap, leaderSpeed: vSpeed[u], leaderDecel: vDecel[u])) }
+                    let gap = seen + vPos[u] - tLength[Int(vTypeIdx[u])] - tMinGap[Int(vTypeIdx[v])]
+                    if gap < freeGap { vs = min(vs, follow(v, gap: gap, leaderSpeed: vSpeed[u], leaderDecel: tDecel[Int(vTypeIdx[u])])) }
                     haveLeader = true
                 }
             }
@@ -177,16 +177,16 @@ extension TrafficSimulation {
         }
         // Dawdling (Krauß): v' −= Δt·σ·a·U[0,1), or Δt·σ·v'·U when v' < a; never below the speed a
         // comfortable braking would give, nor below zero.
-        if case .krauss = vModel[v], vSigma[v] > 0 {
+        if case .krauss = tModel[Int(vTypeIdx[v])], tSigma[Int(vTypeIdx[v])] > 0 {
             var rng = vRNG[v]
             let r = rng.nextDouble()
-            let sigma = vSigma[v], a = vAccel[v]
+            let sigma = tSigma[Int(vTypeIdx[v])], a = tAccel[Int(vTypeIdx[v])]
             var vd = vs < a ? vs - dt * sigma * vs * r : vs - dt * sigma * a * r
             vd = max(0, vd)
-            let vMin = min(max(0, sp - vDecel[v] * dt), vs)
+            let vMin = min(max(0, sp - tDecel[Int(vTypeIdx[v])] * dt), vs)
             vs = max(vMin, vd)
         }
-        return max(0, max(vs, sp - vEDecel[v] * dt))
+        return max(0, max(vs, sp - tEDecel[Int(vTypeIdx[v])] * dt))
     }
 
     // MARK: Movement
@@ -210,14 +210,14 @@ extension TrafficSimulation {
             for i in 0..<n {
                 let v = Int(slots[b + i])
                 let sp = vNext[v]
-                if vSpeed[v] - sp > vDecel[v] * dt + 1e-6 { counts.emergencyBrakings += 1 }
+                if vSpeed[v] - sp > tDecel[Int(vTypeIdx[v])] * dt + 1e-6 { counts.emergencyBrakings += 1 }
                 // Trip statistics for the step (SUMO's tripinfo definitions).
                 let ideal = laneMax(v, l)
                 if ideal > 0 { let loss = dt * (1 - sp / ideal); vTimeLoss[v] += loss; laneLoss += loss }
                 if sp <= 0.1 {
                     vWaiting[v] += dt; vStanding[v] += dt
                     if vStanding[v] <= dt + 1e-9 { vWaitCount[v] += 1 }
-                } else { vStanding[v] = 0 }
+                } else if vStanding[v] != 0 { vStanding[v] = 0 }
                 vSpeed[v] = sp
                 let old = vPos[v]
                 var np = old + sp * dt
@@ -226,9 +226,7 @@ extension TrafficSimulation {
                 }
                 vPos[v] = np
                 if np > prevBack + 1e-6 { noteCollision(lane: l, leader: Int(slots[b + i - 1]), follower: v) }
-                prevBack = np - vLength[v]
-                vDistance[v] += np - old
-                if ideal > 0 { vFreeTime[v] += (np - old) / ideal }
+                prevBack = np - tLength[Int(vTypeIdx[v])]
                 if det >= 0, old < det, np >= det { detectorLast[l] = t + dt }
                 laneDistance += np - old
                 if np >= len { leaving += 1 }
@@ -257,18 +255,21 @@ extension TrafficSimulation {
         var cur = lane
         var rem = vPos[v] - graph.laneLength[lane]
         while true {
+            // Distance driven and its free-flow time are booked per lane passed (SUMO's routeLength).
+            vDistance[v] += graph.laneLength[cur]
+            vFreeTime[v] += graph.laneLength[cur] / max(laneMax(v, cur), 0.1)
             var next: Int
             if !graph.laneInternal[cur] {
                 let ridx = Int(vRouteIdx[v])
                 if ridx >= Int(vRouteLen[v]) - 1 { arrive(v, at: time); return nil }
                 let k = Int(vLink[v])
-                if k < 0 { vPos[v] = graph.laneLength[cur] - 0.001; return cur }
+                if k < 0 { vPos[v] = graph.laneLength[cur] - 0.001; unbook(v, cur); return cur }
                 stats.leftApproach(edge: Int(graph.laneEdge[cur]))
                 let via = Int(graph.linkVia[k])
                 next = via >= 0 ? via : Int(graph.linkTo[k])
             } else {
                 next = Int(graph.internalNext[cur])
-                if next < 0 { vPos[v] = graph.laneLength[cur] - 0.001; return cur }
+                if next < 0 { vPos[v] = graph.laneLength[cur] - 0.001; unbook(v, cur); return cur }
             }
             if !graph.laneInternal[next] {
                 vRouteIdx[v] += 1
@@ -280,6 +281,12 @@ extension TrafficSimulation {
             if rem < graph.laneLength[cur] { vPos[v] = rem; return cur }
             rem -= graph.laneLength[cur]
         }
+    }
+
+    /// Takes back the booking of `lane` when the vehicle stays on it.
+    mutating func unbook(_ v: Int, _ lane: Int) {
+        vDistance[v] -= graph.laneLength[lane]
+        vFreeTime[v] -= graph.laneLength[lane] / max(laneMax(v, lane), 0.1)
     }
 
     mutating func arrive(_ v: Int, at time: Double) {
@@ -343,7 +350,7 @@ extension TrafficSimulation {
         let b = Int(laneStart[l]), n = Int(laneN[l])
         var i = 0
         while slots[b + i] != Int32(v) { i += 1 }
-        if i > 0 { let u = Int(slots[b + i - 1]); if vPos[u] - vLength[u] < vPos[v] - 1e-6 { noteCollision(lane: l, leader: u, follower: v) } }
-        if i + 1 < n { let u = Int(slots[b + i + 1]); if vPos[v] - vLength[v] < vPos[u] - 1e-6 { noteCollision(lane: l, leader: v, follower: u) } }
+        if i > 0 { let u = Int(slots[b + i - 1]); if vPos[u] - tLength[Int(vTypeIdx[u])] < vPos[v] - 1e-6 { noteCollision(lane: l, leader: u, follower: v) } }
+        if i + 1 < n { let u = Int(slots[b + i + 1]); if vPos[v] - tLength[Int(vTypeIdx[v])] < vPos[u] - 1e-6 { noteCollision(lane: l, leader: v, follower: u) } }
     }
 }

@@ -60,7 +60,7 @@ extension TrafficSimulation {
         stats.arrivals.map { r in
             let v = Int(r)
             return TripRecord(id: vID[v], depart: vDepart[v], arrival: vArrival[v], duration: vArrival[v] - vDepart[v],
-                              routeLength: vDistance[v] + vLength[v], waitingTime: vWaiting[v], waitingCount: Int(vWaitCount[v]),
+                              routeLength: vDistance[v], waitingTime: vWaiting[v], waitingCount: Int(vWaitCount[v]),
                               timeLoss: vTimeLoss[v], departDelay: vDepart[v] - vDepartPlanned[v])
         }
     }

@@ -78,16 +78,13 @@ public struct TrafficSimulation: Sendable {
     var vRouteStart: [Int32] = []
     var vRouteLen: [Int32] = []
     var vRouteIdx: [Int32] = []          // index in the route of the edge the vehicle is on or came from
-    var vLength: [Double] = []
-    var vMinGap: [Double] = []
-    var vAccel: [Double] = []
-    var vDecel: [Double] = []
-    var vEDecel: [Double] = []
-    var vTau: [Double] = []
-    var vSigma: [Double] = []
-    var vMaxSpeed: [Double] = []
+    var vTypeIdx: [Int32] = []           // row of the vehicle type table below
     var vSpeedFactor: [Double] = []
-    var vModel: [CarFollowModel] = []
+    // Vehicle types (a small table that stays in cache): length and minimum gap (m), accel,
+    // decel, emergency decel (m/s²), tau (s), sigma, max speed (m/s), model.
+    var tLength: [Double] = [], tMinGap: [Double] = [], tAccel: [Double] = [], tDecel: [Double] = []
+    var tEDecel: [Double] = [], tTau: [Double] = [], tSigma: [Double] = [], tMaxSpeed: [Double] = []
+    var tModel: [CarFollowModel] = []
     var vDepartPlanned: [Double] = []
     var vDepartLane: [DepartLane] = []
     var vDepartSpeed: [DepartSpeed] = []
@@ -156,6 +153,7 @@ public struct TrafficSimulation: Sendable {
         for t in demand.vehicleTypes { typeByID[t.id] = t }
         let root = SeededRNG(seed: options.seed).stream(named: "traffic")
         var router = Router(graph: graph)
+        var typeRow: [String: Int] = [:]
         let n = demand.trips.count
         vID.reserveCapacity(n)
         for (row, trip) in demand.trips.enumerated() {
@@ -189,11 +187,16 @@ public struct TrafficSimulation: Sendable {
             vID.append(trip.id)
             vRouteStart.append(Int32(routeEdges.count)); vRouteLen.append(Int32(edges.count)); routeEdges += edges
             var rng = root.derive(UInt64(row))
-            vLength.append(type.length); vMinGap.append(type.minGap); vAccel.append(type.accel); vDecel.append(type.decel)
-            vEDecel.append(max(type.emergencyDecel, type.decel)); vTau.append(type.tau); vSigma.append(type.sigma)
-            vMaxSpeed.append(type.maxSpeed)
+            let ti: Int
+            if let k = typeRow[type.id] { ti = k } else {
+                ti = tLength.count; typeRow[type.id] = ti
+                tLength.append(type.length); tMinGap.append(type.minGap); tAccel.append(type.accel); tDecel.append(type.decel)
+                tEDecel.append(max(type.emergencyDecel, type.decel)); tTau.append(type.tau); tSigma.append(type.sigma)
+                tMaxSpeed.append(type.maxSpeed)
+                tModel.append(options.carFollowOverride ?? (type.carFollowModel == .idm ? .idm(delta: type.idmDelta) : .krauss))
+            }
+            vTypeIdx.append(Int32(ti))
             vSpeedFactor.append(Self.draw(type.speedFactor, &rng))
-            vModel.append(options.carFollowOverride ?? (type.carFollowModel == .idm ? .idm(delta: type.idmDelta) : .krauss))
             vRNG.append(rng)
             vDepartPlanned.append(trip.depart); vDepartLane.append(trip.departLane); vDepartSpeed.append(trip.departSpeed)
             vDepartPos.append(trip.departPos ?? .nan)

@@ -164,7 +164,7 @@ extension TrafficSimulation {
                 for i in 0..<Int(laneN[l]) {
                     let v = Int(slots[b + i])
                     guard vSpeed[v] < 0.1 else { break }
-                    back = vPos[v] - vLength[v]
+                    back = vPos[v] - tLength[Int(vTypeIdx[v])]
                 }
                 if back >= -0.5 { q = max(q, graph.laneLength[l] - max(back, 0)) }
             }
