@@ -101,7 +101,8 @@ extension TrafficSimulation {
     func feedersCanFollow(_ lane: Int, back: Double, speed: Double, decel: Double) -> Bool {
         for f in graph.laneFeeders[lane] {
             let fb = Int(laneStart[Int(f)])
-            for i in 0..<Int(laneN[Int(f)]) {
+            // Internal lanes: all their vehicles; a normal lane joined directly: its front vehicle.
+            for i in 0..<(graph.laneInternal[Int(f)] ? Int(laneN[Int(f)]) : min(1, Int(laneN[Int(f)]))) {
                 let u = Int(slots[fb + i])
                 let gap = graph.laneLength[Int(f)] - vPos[u] + back - tMinGap[Int(vTypeIdx[u])]
                 if gap < 0 || follow(u, gap: gap, leaderSpeed: speed, leaderDecel: decel) < vSpeed[u] - tDecel[Int(vTypeIdx[u])] * options.step {

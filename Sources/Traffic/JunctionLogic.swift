@@ -22,17 +22,20 @@ extension TrafficSimulation {
         let sp = vSpeed[v], a = tAccel[Int(vTypeIdx[v])]
         let firstLane = graph.linkVia[k] >= 0 ? Int(graph.linkVia[k]) : Int(graph.linkTo[k])
         let vPass = max(laneMax(v, firstLane), 1)
-        var tArr: Double
-        if seen <= 0 { tArr = 0 }
-        else if sp >= vPass { tArr = seen / sp }
-        else {
+        /// Time to cover `d` m from speed sp, accelerating at a up to vPass (or keeping sp if faster).
+        func travel(_ d: Double) -> Double {
+            if d <= 0 { return 0 }
+            if sp >= vPass { return d / sp }
             let t1 = (vPass - sp) / a
             let d1 = sp * t1 + 0.5 * a * t1 * t1
-            tArr = d1 >= seen ? (-sp + (sp * sp + 2 * a * seen).squareRoot()) / a : t1 + (seen - d1) / vPass
+            return d1 >= d ? (-sp + (sp * sp + 2 * a * d).squareRoot()) / a : t1 + (d - d1) / vPass
         }
-        let vAt = min(vPass, (sp * sp + 2 * a * max(seen, 0)).squareRoot())
-        let leave = tArr + (graph.linkLength[k] + tLength[Int(vTypeIdx[v])]) / max(vAt, 1)
-        return (tArr, leave)
+        let tArr = travel(seen)
+        // Links without junction paths (road layers, nets without internal links) cross a nominal
+        // 10 m junction.
+        let crossing = graph.linkVia[k] >= 0 ? graph.linkLength[k] : 10
+        let leave = travel(max(seen, 0) + crossing + tLength[Int(vTypeIdx[v])])
+        return (tArr, max(leave, tArr + 0.1))
     }
 
     /// Registers the crossing windows of the vehicles approaching each link (the first three

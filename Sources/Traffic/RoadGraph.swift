@@ -116,8 +116,11 @@ public struct RoadGraph: Sendable {
         }
 
         // Chains of internal lanes (connections from internal edges).
-        struct Pending { var conn: NetConnection; var from: Int32; var to: Int32; var via: Int32 }
+        struct Pending { var conn: NetConnection; var from: Int32; var to: Int32; var via: Int32; var directRequest: (Int32, Int)? }
         var normal: [Pending] = []
+        // Links without junction paths (nets without internal links): request i of a junction is
+        // its i-th such connection in file order.
+        var directCount: [Int32: Int] = [:]
         for c in net.connections {
             let loc = SourceLocation(file: file, line: c.line)
             guard let fe = edgeIndex[c.from], let te = edgeIndex[c.to] else { continue }   // crossings etc.
@@ -131,7 +134,13 @@ public struct RoadGraph: Sendable {
             if edgeInternal[fe] {
                 internalNext[Int(from)] = via >= 0 ? via : to
             } else if !edgeInternal[te] {
-                normal.append(Pending(conn: c, from: from, to: to, via: via))
+                var direct: (Int32, Int)?
+                if via < 0 {
+                    let j = edgeToJunction[fe]
+                    if j >= 0 { direct = (j, directCount[j, default: 0]); directCount[j, default: 0] += 1 }
+                    laneFeeders[Int(to)].append(from)
+                }
+                normal.append(Pending(conn: c, from: from, to: to, via: via, directRequest: direct))
             }
         }
         // Internal lanes whose successor is on a normal edge feed that lane.
@@ -141,7 +150,6 @@ public struct RoadGraph: Sendable {
         }
         normal.sort { ($0.from, $0.conn.line) < ($1.from, $1.conn.line) }
         laneLinkStart = Array(repeating: 0, count: nl + 1)
-        var responseRows: [[Int]] = [], foeRows: [[Int]] = []
         var linkRequest: [(Int32, Int)] = []
         for p in normal {
             laneLinkStart[Int(p.from) + 1] += 1
@@ -172,6 +180,7 @@ public struct RoadGraph: Sendable {
                 throw InputError(.danglingReference, "connection \(p.conn.from)→\(p.conn.to): via lanes end on \(cur >= 0 ? laneIDs[Int(cur)] : "nothing"), not lane \(p.conn.toLane)",
                                  at: SourceLocation(file: file, line: p.conn.line))
             }
+            if req == nil, let d = p.directRequest, d.1 < requests[Int(d.0)].count { req = d }
             linkLength.append(length)
             linkConflictLane.append(conflict)
             let jn = req?.0 ?? edgeToJunction[Int(laneEdge[Int(p.from)])]
@@ -197,8 +206,6 @@ public struct RoadGraph: Sendable {
             }
             linkResponseStart.append(Int32(linkResponse.count)); linkFoesStart.append(Int32(linkFoes.count))
         }
-        _ = responseRows; _ = foeRows
-        responseRows = []; foeRows = []
     }
 
     /// The links of normal lane `lane`.
