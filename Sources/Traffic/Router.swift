@@ -34,13 +34,14 @@ public struct Router: Sendable {
 
     /// The fastest route from edge `from` to edge `to` (both included), or nil when unreachable.
     public mutating func route(from: Int, to: Int) -> [Int]? {
-        guard cost(from).isFinite, cost(to).isFinite else { return nil }
+        guard cost(to).isFinite else { return nil }          // a closed start edge may still be left
         if from == to { return [from] }
         let n = graph.edgeCount
         var dist = Array(repeating: Double.infinity, count: n)
         var prev = Array(repeating: -1, count: n)
-        var heap: [(Double, Int)] = [(cost(from), from)]
-        dist[from] = cost(from)
+        let c0 = cost(from).isFinite ? cost(from) : 0
+        var heap: [(Double, Int)] = [(c0, from)]
+        dist[from] = c0
         func push(_ x: (Double, Int)) {
             heap.append(x)
             var i = heap.count - 1

@@ -72,3 +72,52 @@ import TestSupport
         #expect(sim.tripRecords.contains { $0.waitingTime > 0 }, "the red phase stops someone")
     }
 }
+
+/// Re-routing around a closure: from S, the fast way to E is S→A→B→C→E; with A→B closed the
+/// vehicles that have not passed A take S→A→D→C→E, and all arrive.
+@Suite struct ReroutingTests {
+    @Test func vehiclesAvoidAClosedEdge() throws {
+        var m = CityModel(name: "detour", crs: .epsg(4547))
+        let pts: [(String, Double, Double)] = [("S", -300, 0), ("A", 0, 0), ("B", 300, 0), ("C", 600, 0), ("D", 300, 400), ("E", 900, 0)]
+        var p: [String: Coordinate] = [:]
+        for (name, x, y) in pts {
+            p[name] = Coordinate(x, y)
+            m.roadNodes.append(RoadNode(id: EntityID(name), position: Coordinate(x, y), control: .priority))
+        }
+        func edge(_ a: String, _ b: String) -> RoadEdge {
+            RoadEdge(id: EntityID(a + b), from: EntityID(a), to: EntityID(b), shape: Polyline([p[a]!, p[b]!]), lanes: 1, speed: 13.89)
+        }
+        m.roadEdges = [edge("S", "A"), edge("A", "B"), edge("B", "C"), edge("A", "D"), edge("D", "C"), edge("C", "E")]
+        func conn(_ id: String, _ a: String, _ b: String, _ d: TurnDirection) -> RoadConnection {
+            RoadConnection(id: EntityID(id), fromEdge: EntityID(a), fromLane: 0, toEdge: EntityID(b), toLane: 0, direction: d)
+        }
+        m.roadConnections = [conn("1", "SA", "AB", .straight), conn("2", "SA", "AD", .left), conn("3", "AB", "BC", .straight),
+                             conn("4", "AD", "DC", .right), conn("5", "BC", "CE", .straight), conn("6", "DC", "CE", .left)]
+        let g = try RoadGraph(LaneNetwork(roads: m))
+        var dem = TravelDemand()
+        dem.vehicleTypes = [deterministicCar()]
+        for k in 0..<8 {
+            dem.trips.append(TripSpec(id: "v\(k)", type: "car", depart: Double(k) * 10, route: [], from: "SA", to: "CE"))
+        }
+        var sim = try TrafficSimulation(graph: g, demand: dem)
+        let fast: [Int32] = ["SA", "AB", "BC", "CE"].map { (e: String) -> Int32 in Int32(g.edgeIndex[e]!) }
+        let firstRoute: [Int32] = Array(sim.routeEdges[0..<4])
+        #expect(firstRoute == fast, "the router takes the short way")
+        sim.run(until: 25)
+        var f: [Double] = Array(repeating: 1.0, count: g.edgeCount)
+        f[g.edgeIndex["AB"]!] = 0
+        let changed = sim.reroute(speedFactors: f)
+        var passed = 0
+        for v in 0..<8 where sim.vState[v] == 1 && sim.vRouteIdx[v] >= 1 { passed += 1 }
+        let expected: Int = 8 - passed
+        #expect(changed == expected, "rerouted \(changed), past the junction \(passed)")
+        #expect(changed > 0)
+        let detour: [Int32] = ["SA", "AD", "DC", "CE"].map { (e: String) -> Int32 in Int32(g.edgeIndex[e]!) }
+        let first: Int = Int(sim.vRouteStart[7])
+        let count: Int = Int(sim.vRouteLen[7])
+        let route: [Int32] = Array(sim.routeEdges[first..<(first + count)])
+        #expect(route == detour)
+        sim.run(until: 400)
+        #expect(sim.counts.arrived == 8 && sim.counts.teleports == 0)
+    }
+}
