@@ -49,6 +49,7 @@ let package = Package(
         .target(name: "CityIO", dependencies: [
             "CityModel", "Geometry", "CSpatiaLite",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Yams", package: "Yams"),
         ], swiftSettings: checks),
 
         // Layer 2: the simulation core (the one tick loop).
@@ -75,12 +76,12 @@ let package = Package(
 
         // Layer 6: the command-line tool (thin: no simulation logic).
         .executableTarget(name: "citytwin", dependencies: [
-            "CityIO", "CityModel", "Geometry", "Scenario", "Report", "Stormwater",
+            "CityIO", "CityModel", "Geometry", "Scenario", "Report", "Stormwater", "SimCore", "Traffic",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: checks),
 
         // Benchmarks: side-by-side runs against reference implementations, printed as JSON.
-        .executableTarget(name: "ctbench", dependencies: ["Geometry", "SpatialIndex", "SimCore", "CGEOS", "Stormwater", "CityIO", "CityModel", "Flood"],
+        .executableTarget(name: "ctbench", dependencies: ["Geometry", "SpatialIndex", "SimCore", "CGEOS", "Stormwater", "CityIO", "CityModel", "Flood", "Traffic"],
                           path: "Benchmarks/ctbench"),
 
         .target(name: "TestSupport", dependencies: ["CityModel", "Geometry"], path: "Tests/TestSupport"),
@@ -93,6 +94,8 @@ let package = Package(
         .testTarget(name: "StormwaterTests", dependencies: ["Stormwater", "CityIO", "CityModel", "Geometry", "SimCore", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Scenario", "CityIO", "CityModel", "Geometry", "TestSupport", "CCairo"]),
         .testTarget(name: "StormwaterValidationTests", dependencies: ["Stormwater", "CityIO", "CityModel", "SimCore", "TestSupport"]),
+        .testTarget(name: "TrafficTests", dependencies: ["Traffic", "CityIO", "CityModel", "SimCore", "Geometry", "TestSupport"]),
+        .testTarget(name: "TrafficValidationTests", dependencies: ["Traffic", "CityIO", "CityModel", "SimCore", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["citytwin", "CityIO", "CityModel", "TestSupport"]),
         .testTarget(name: "FloodTests", dependencies: ["Flood", "SimCore", "Geometry"]),
         // Heavy flood validations (EA benchmarks, analytic fronts): run in release by scripts/test.

@@ -11,6 +11,7 @@ let benchmarks: [(name: String, run: ([String]) throws -> JSON)] = [
     ("spatial-index", SpatialIndexBenchmark.run),
     ("swmm", SWMMBenchmark.run),
     ("flood", FloodBenchmark.run),
+    ("traffic", TrafficBenchmark.run),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

@@ -310,11 +310,3 @@ struct SWMMInpParser {
     /// SI factor of a quantity in this file's units.
     func si(_ q: SWMMUnits.Quantity) -> Double { units.siPerFileUnit(q) }
 }
-
-/// Atomic text output for command-line tools (a temporary file renamed over the target).
-public enum TextOutput {
-    /// Writes `text` to `path` atomically; on failure `path` is left as it was.
-    public static func write(_ text: String, to path: String) throws {
-        try FileBytes.writeAtomically(Array(text.utf8), to: path)
-    }
-}

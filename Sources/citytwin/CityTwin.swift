@@ -10,7 +10,7 @@ struct CityTwin: ParsableCommand {
         commandName: "citytwin",
         abstract: "A digital-twin simulation engine for cities: drainage, flooding and traffic on one city model.",
         version: "0.1.0",
-        subcommands: [Info.self, Validate.self, Convert.self, Generate.self, SWMM.self, Flood.self, Run.self, Compare.self])
+        subcommands: [Info.self, Validate.self, Convert.self, Generate.self, SWMM.self, Flood.self, Sumo.self, Run.self, Compare.self])
 }
 
 /// Exit codes: 0 success, 1 the model has errors (validate), 2 bad input (a file that cannot be

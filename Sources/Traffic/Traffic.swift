@@ -1,2 +1,0 @@
-// Traffic: demand, routing, vehicles, car-following, lane changing, junctions and signal control.
-// Not built yet (issue: traffic microsimulation).
