@@ -17,10 +17,10 @@ import TestSupport
         "model_rain", "model_state_plane", "model_storage_pump", "model_weir_setting",
     ]
     static let knownIssues: [String: String] = [
-        "Example1b": "node 21 maximum depth 0.137 ft off and continuity -0.014 vs 0.103 % (kinematic wave with runoff)",
+        "Example1b": "node 21 maximum depth 0.137 ft off: pipe 6 stays part-full where SWMM runs it full",
         "Example6": "culvert inlet control (HDS-5 code 4) is not modelled",
-        "model_green_ampt": "conduit seepage ([LOSSES]) is not modelled: outfall volume 35 % high",
-        "model_lids": "LID controls are not simulated (the model is refused)",
+        "model_green_ampt": "flow-routing continuity -0.985 vs -0.390 %: kinematic-wave outflow on falling limbs (P009, P011) above SWMM's",
+        "model_lids": "node 21 maximum depth 0.126 ft off, as in Example1b (same network)",
         "test_inlet_drains": "street cross-sections and inlets are not modelled (the model is refused)",
     ]
 
