@@ -7,14 +7,17 @@ import GRDB
 /// A SpatiaLite connection: a GRDB queue on which SpatiaLite's SQL functions are registered
 /// (linked `libspatialite`, initialised per connection). Closing order matters: the connection is
 /// closed before SpatiaLite's per-connection cache is freed.
-final class SpatiaLiteDatabase {
+public final class SpatiaLiteDatabase {
     /// SpatiaLite's per-connection cache, handed to the connection set-up closure.
     private final class Cache: @unchecked Sendable { let pointer: UnsafeMutableRawPointer? = spatialite_alloc_connection() }
     private let cache = Cache()
-    let queue: DatabaseQueue
-    let path: String
+    /// The GRDB queue (SpatiaLite functions registered).
+    public let queue: DatabaseQueue
+    public let path: String
 
-    init(path: String, readOnly: Bool) throws {
+    /// Opens (or creates, unless `readOnly`) the SQLite file at `path`.
+    /// - Throws: `InputError` `.database` located at `path`.
+    public init(path: String, readOnly: Bool) throws {
         self.path = path
         var config = Configuration()
         config.readonly = readOnly

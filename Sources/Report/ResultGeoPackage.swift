@@ -1,33 +1,9 @@
+import CityIO
 import CityModel
 import CSpatiaLite
 import Foundation
 import Geometry
 import GRDB
-
-/// A GRDB connection with SpatiaLite's SQL functions (for its GeoPackage support: base tables,
-/// EPSG definitions, `AsGPB`/`GeomFromGPB`). The connection is closed before SpatiaLite's
-/// per-connection cache is freed.
-final class SpatiaLiteConnection {
-    private final class Cache: @unchecked Sendable { let pointer: UnsafeMutableRawPointer? = spatialite_alloc_connection() }
-    private let cache = Cache()
-    let queue: DatabaseQueue
-
-    init(path: String, readOnly: Bool) throws {
-        var config = Configuration()
-        config.readonly = readOnly
-        let cache = self.cache
-        config.prepareDatabase { db in spatialite_init_ex(db.sqliteConnection, cache.pointer, 0) }
-        do { queue = try DatabaseQueue(path: path, configuration: config) } catch {
-            spatialite_cleanup_ex(cache.pointer)
-            throw InputError(.database, "cannot open as SQLite: \(error)", at: SourceLocation(file: path))
-        }
-    }
-
-    deinit {
-        try? queue.close()
-        spatialite_cleanup_ex(cache.pointer)
-    }
-}
 
 /// All result layers of a run in one OGC GeoPackage (1.2, `application_id` 'GPKG'), in the
 /// model's CRS: one feature table per `ResultLayer` (`fid`, `id`, the layer's typed columns and a
@@ -49,7 +25,7 @@ public enum ResultGeoPackage {
         try? fm.removeItem(atPath: tmp)
         do {
             do {
-                let conn = try SpatiaLiteConnection(path: tmp, readOnly: false)
+                let conn = try SpatiaLiteDatabase(path: tmp, readOnly: false)
                 try conn.queue.writeWithoutTransaction { db in try fill(db, layers: layers, srid: srid) }
             }
             if fm.fileExists(atPath: path) { try fm.removeItem(atPath: path) }
@@ -154,7 +130,7 @@ public enum ResultGeoPackage {
     private static func read<T>(_ path: String, _ body: (Database) throws -> T) throws -> T {
         let loc = SourceLocation(file: path)
         guard FileManager.default.fileExists(atPath: path) else { throw InputError(.fileNotFound, "no such file", at: loc) }
-        let conn = try SpatiaLiteConnection(path: path, readOnly: true)
+        let conn = try SpatiaLiteDatabase(path: path, readOnly: true)
         do { return try conn.queue.read(body) } catch let e as InputError { throw e.located(loc) }
         catch let e as DatabaseError { throw InputError(.database, e.message ?? "\(e)", at: loc) }
     }
