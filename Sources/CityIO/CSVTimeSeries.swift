@@ -176,33 +176,10 @@ public enum CSVTimeSeries {
         let total = epochSeconds + w
         let days = total >= 0 ? total / 86400 : -((-total + 86399) / 86400)
         let secs = total - days * 86400
-        let (y, mo, d) = civil(fromDays: days)
+        let (y, mo, d) = CivilCalendar.civil(fromDays: days)
         func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
         let year = y >= 0 && y < 10000 ? String(repeating: "0", count: 4 - String(y).count) + String(y) : String(y)
         return "\(year)-\(two(mo))-\(two(d))T\(two(secs / 3600)):\(two(secs / 60 % 60)):\(two(secs % 60))\(frac)Z"
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's `days_from_civil`).
-    static func days(fromCivil y0: Int64, _ m: Int64, _ d: Int64) -> Int64 {
-        let y = m <= 2 ? y0 - 1 : y0
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146097 + doe - 719468
-    }
-
-    /// The proleptic Gregorian date of a day count since 1970-01-01 (`civil_from_days`).
-    static func civil(fromDays z0: Int64) -> (Int64, Int64, Int64) {
-        let z = z0 + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 }
 
@@ -441,7 +418,7 @@ private struct CSVReader {
         let monthDays: [Int64] = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
         let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
         guard d <= (mo == 2 && !leap ? 28 : monthDays[Int(mo - 1)]) else { return nil }
-        var whole = CSVTimeSeries.days(fromCivil: y, mo, d) * 86400
+        var whole = CivilCalendar.days(fromCivil: y, mo, d) * 86400
         var frac = 0.0
         var k = 10
         if k < u.count, u[k] == UInt8(ascii: "T") || u[k] == UInt8(ascii: "t") || u[k] == UInt8(ascii: " ") {

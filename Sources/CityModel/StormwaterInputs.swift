@@ -138,28 +138,15 @@ public struct StormwaterDateTime: Hashable, Comparable, Codable, Sendable, Custo
         }
     }
 
-    /// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
-    static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int64 {
-        let y = m <= 2 ? y0 - 1 : y0
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (m + 9) % 12
-        let doy = (153 * mp + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return Int64(era * 146097 + doe - 719468)
+    /// Days since 1970-01-01 of a civil date.
+    static func daysFromCivil(_ y: Int, _ m: Int, _ d: Int) -> Int64 {
+        CivilCalendar.days(fromCivil: Int64(y), Int64(m), Int64(d))
     }
 
     /// Calendar fields: year, month 1–12, day 1–31.
     public var civil: (year: Int, month: Int, day: Int) {
-        let z = Int(floorDiv(seconds, 86400)) + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+        let c = CivilCalendar.civil(fromDays: Int64(floorDiv(seconds, 86400)))
+        return (Int(c.year), Int(c.month), Int(c.day))
     }
 
     /// Seconds since midnight, 0..<86400.
