@@ -115,6 +115,8 @@ public struct FloodOptions: Hashable, Codable, Sendable {
     /// when α is above the limit, so the limit is enforced with a 5 % margin.
     public var effectiveCFL: Double { min(cfl, 0.95 * (theta / 2).squareRoot()) }
     /// θ of de Almeida et al. (2012): 1 is the Bates (2010) scheme; 0.7–0.9 damps checkerboard noise.
+    /// It holds for a step of the stable length; shorter steps use 1 − (1 − θ) Δt/Δt_CFL
+    /// (`FloodSimulation.stepTheta`), so the averaging per second does not grow as the step shrinks.
     public var theta: Double = 0.8
     /// The longest step (s), also the step while the grid is dry.
     public var maxStep: Double = 10

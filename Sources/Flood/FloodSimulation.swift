@@ -178,6 +178,22 @@ public struct FloodSimulation: Sendable {
         return min(o.maxStep, o.effectiveCFL * setup.grid.cellSize / (o.gravity * Double(hmax)).squareRoot())
     }
 
+    /// θ for a step of `dt` seconds: 1 − (1 − θ) · dt / Δt_CFL, with Δt_CFL = α Δx / √(g h_max).
+    ///
+    /// The θ-average of de Almeida et al. (2012) mixes a share (1 − θ) of the neighbouring discharges in
+    /// every step, a diffusion of q of about (1 − θ) Δx² / (2 Δt). At the stable step that is the
+    /// published scheme; a step shortened by `maxStep`, the caller's limit or a forcing break would
+    /// otherwise diffuse more per second of simulated time (a front on a slope slows as the cap is
+    /// lowered: EA Test 3, docs/validation.md). Scaling 1 − θ with the step keeps the diffusion per
+    /// second that of the stable step. Stability is kept: the Courant number α·r and θ' = 1 − (1 − θ) r
+    /// satisfy (α r)² ≤ θ'/2 for every r ≤ 1 when α² ≤ θ/2.
+    func stepTheta(_ dt: Double) -> Double {
+        let o = setup.options
+        guard o.theta < 1, hmax > 0 else { return o.theta }   // θ = 1, or a dry grid (nothing to average)
+        let stable = o.effectiveCFL * setup.grid.cellSize / (o.gravity * Double(hmax)).squareRoot()
+        return 1 - (1 - o.theta) * min(1, dt / stable)
+    }
+
     /// Advances by one step of at most `limit` seconds; returns its length.
     @discardableResult
     public mutating func step(limit: Double = .infinity) -> Double {
@@ -187,8 +203,9 @@ public struct FloodSimulation: Sendable {
         if nextBreak < breaks.count { dt = min(dt, breaks[nextBreak] - time) }
         guard dt > 0 else { return 0 }
         let t0 = time, o = setup.options, g = setup.grid, s = storage
+        let theta = stepTheta(dt)
         let c = StepConstants(gdt: Float(o.gravity * dt), k: Float(dt / g.cellSize), invDx: Float(1 / g.cellSize),
-                              theta: Float(o.theta), halfOneMinusTheta: Float(0.5 * (1 - o.theta)), hmin: Float(o.depthThreshold),
+                              theta: Float(theta), halfOneMinusTheta: Float(0.5 * (1 - theta)), hmin: Float(o.depthThreshold),
                               routing: o.routing.enabled, routeDz: Float(o.routing.slope * g.cellSize),
                               routeDepth: Float(o.routing.depth), routeSpeed: Float(o.routing.speed))
         // Rain depth this step (m): uniform series × pattern, or the external field.
