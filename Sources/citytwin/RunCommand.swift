@@ -47,7 +47,7 @@ struct Run: ParsableCommand {
             }
         }
         if tty { print("") }
-        print(String(format: "simulated in %.1f s; writing the report…", r.flood.wallSeconds))
+        print(String(format: "simulated in %.1f s; writing the report…", (s.processes.contains("flood") ? r.flood.wallSeconds : 0) + (r.traffic?.wallSeconds ?? 0)))
         try reportingInputErrors { try r.write(to: folder, overwrite: force) }
         for k in r.kpis {
             print("  \(k.group) · \(k.name): \(k.formattedValue) \(k.unit)")
