@@ -149,15 +149,17 @@ public struct TrafficRun {
         }
     }
 
-    /// Queue over time (m) on the `count` signalised approaches with the longest queues.
+    /// Queue over time (m) on the `count` signalised approaches with the longest queues, named
+    /// "junction from upstream node".
     public func queueSeries(count: Int = 6) -> [TimeSeries] {
         let approaches = simulation.stats.approaches
         let top = approaches.indices.filter { signalised(approaches[$0]) }.sorted {
             (approaches[$0].queueMax, -$0) > (approaches[$1].queueMax, -$1)
         }.prefix(count)
+        let fromNode = Dictionary(scene.network.edges.map { ($0.id, $0.from ?? $0.id) }, uniquingKeysWith: { x, _ in x })
         return top.map { a in
-            TimeSeries(name: "\(approaches[a].junction) from \(approaches[a].edge)", unit: "m", times: queueTimes,
-                       values: queueSamples.map { $0[a] })
+            TimeSeries(name: "\(approaches[a].junction) from \(fromNode[approaches[a].edge] ?? approaches[a].edge)", unit: "m",
+                       times: queueTimes, values: queueSamples.map { $0[a] })
         }
     }
 }

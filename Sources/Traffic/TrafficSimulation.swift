@@ -130,6 +130,7 @@ public struct TrafficSimulation: Sendable {
     var signalLinks: [[Int32]] = []
 
     var transferBuffer: [(Int32, Int32)] = []
+    var queueScratch: [Double] = []      // per-approach queues of the step (reused)
 
     // Insertion.
     var pendingNext = 0                  // next row (in departure order) not yet due

@@ -106,11 +106,18 @@ public struct TrafficStatistics: Sendable {
 
     mutating func arrived(_ v: Int32) { arrivals.append(v) }
 
-    mutating func recordQueue(approach a: Int, length q: Double) {
-        if q > queueMax[a] { queueMax[a] = q }
-        let b0 = queueBinStart[a]
-        let bin = min(Int(q.rounded()), queueBinStart[a + 1] - 1 - b0)
-        queueHistogram[b0 + bin] += 1
+    /// Records one step's queue (m) on every approach (`q` in approach order).
+    mutating func recordQueues(_ q: UnsafeBufferPointer<Double>) {
+        let starts = queueBinStart
+        queueMax.withUnsafeMutableBufferPointer { mx in
+            queueHistogram.withUnsafeMutableBufferPointer { h in
+                for a in 0..<q.count {
+                    let x = q[a]
+                    if x > mx[a] { mx[a] = x }
+                    h[starts[a] + min(Int(x.rounded()), starts[a + 1] - 1 - starts[a])] += 1
+                }
+            }
+        }
     }
 
     /// Closes the current edge interval when `time` reached its end (or always with `force`).
@@ -160,6 +167,9 @@ public struct TrafficStatistics: Sendable {
 extension TrafficSimulation {
     /// Records the queue on every junction approach (the longest over its lanes).
     mutating func sampleQueues() {
+        var buffer: [Double] = []
+        swap(&buffer, &queueScratch)
+        buffer.removeAll(keepingCapacity: true)
         for a in 0..<stats.approachEdge.count {
             let e = Int(stats.approachEdge[a])
             var q = 0.0
@@ -173,8 +183,10 @@ extension TrafficSimulation {
                 }
                 if back >= -0.5 { q = max(q, graph.laneLength[l] - max(back, 0)) }
             }
-            stats.recordQueue(approach: a, length: q)
+            buffer.append(q)
         }
+        buffer.withUnsafeBufferPointer { stats.recordQueues($0) }
+        swap(&buffer, &queueScratch)
     }
 }
 

@@ -71,7 +71,7 @@ import Traffic
         for s in q {
             let name = s.name.replacingOccurrences(of: " from ", with: "|")
             let parts = name.split(separator: "|").map(String.init)
-            let a = try #require(approaches.first { $0.junction == parts[0] && $0.edge == parts[1] })
+            let a = try #require(approaches.first { $0.junction == parts[0] && $0.edge == "\(parts[1])-\(parts[0])" })
             #expect(s.values.max()! <= a.queueMax + 1e-9, "sampled queue within the maximum of every step")
             #expect(try #require(Self.kpi(k, "Longest queue \(a.junction) from \(a.edge)", group: "Queues")) == a.queueMax)
             #expect(try #require(Self.kpi(k, "95 % queue \(a.junction) from \(a.edge)", group: "Queues")) <= a.queueMax + 1)
