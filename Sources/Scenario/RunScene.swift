@@ -5,10 +5,11 @@ import Foundation
 import Geometry
 
 /// A scene for `citytwin run` (YAML, `docs/scene-format.md`): a city model, the processes switched
-/// on and their forcing. Today only the surface flood (`processes: [flood]`) runs; the flood part
-/// is read by `FloodScene` (its `flood:` block is optional here and defaults as documented), the
-/// model's water-level sensors become output points, and `drainage`, `traffic` and `interventions:`
-/// are refused with a "not yet" error naming the file, line and key.
+/// on and their forcing. The surface flood (`processes: [flood]`) and the traffic microsimulation
+/// (`processes: [traffic]`, read by `TrafficScene` with its `interventions:` signal plan and closed
+/// roads) run; the flood part is read by `FloodScene` (its `flood:` block is optional here and
+/// defaults as documented), the model's water-level sensors become output points, and `drainage`
+/// and non-traffic `interventions:` are refused with a "not yet" error naming the file, line and key.
 public struct RunScene {
     /// The surface-flood case on the model's terrain.
     public var flood: FloodScene

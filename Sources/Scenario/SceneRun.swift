@@ -100,7 +100,8 @@ public struct SceneRun {
         }
         try put(RunRecord(name: scene.name, scene: scene.flood.file, model: scene.modelPath, modelName: scene.model.name,
                           crs: scene.model.crs.description, processes: scene.processes, started: started,
-                          simulatedDuration: scene.flood.duration, wallSeconds: flood.wallSeconds), "run.json")
+                          simulatedDuration: scene.flood.duration,
+                          wallSeconds: (runsFlood ? flood.wallSeconds : 0) + (traffic?.wallSeconds ?? 0)), "run.json")
         if runsFlood { try put(flood.summary, "flood_summary.json") }
         if let t = traffic { files += try t.writeExtras(to: folder) }
         return files.sorted()
