@@ -33,7 +33,9 @@ struct Run: ParsableCommand {
         }
         var r = try reportingInputErrors { try SceneRun(scene: s, threads: threads) }
         let g = s.flood.setup.grid
-        print("run \(s.name): \(s.processes.joined(separator: " + ")) on \(s.model.name), \(g.width) × \(g.height) cells of \(g.cellSize) m, \(Int(s.flood.duration)) s simulated, \(threads) thread(s)")
+        let setting = s.processes.contains("flood") ? "\(g.width) × \(g.height) cells of \(g.cellSize) m" :
+            "\(s.traffic?.graph.laneCount ?? 0) lanes, \(s.traffic?.demand.trips.count ?? 0) vehicles"
+        print("run \(s.name): \(s.processes.joined(separator: " + ")) on \(s.model.name), \(setting), \(Int(s.flood.duration)) s simulated, \(threads) thread(s)")
         let tty = isatty(STDOUT_FILENO) != 0
         var lastTenth = -1
         r.run { fraction, t in
