@@ -19,6 +19,13 @@ let floodCPU: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug
     + (Context.environment["CITYTWIN_GENERIC_CPU"] == nil
         ? [.unsafeFlags(["-target-cpu", "haswell"], .when(platforms: [.linux], configuration: .release))] : [])
 
+// The traffic engine's release build targets the same CPU level as the flood kernel (no change of
+// results: Swift does not contract a·b + c into fused multiply–adds). Debug builds of Traffic are
+// optimised too, so that scene tests driving thousands of vehicles stay short; internal checks stay on.
+let trafficCPU: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+    + (Context.environment["CITYTWIN_GENERIC_CPU"] == nil
+        ? [.unsafeFlags(["-target-cpu", "haswell"], .when(platforms: [.linux], configuration: .release))] : [])
+
 let package = Package(
     name: "CityTwin",
     platforms: [.macOS(.v14)],
@@ -58,12 +65,12 @@ let package = Package(
         // Layer 3: processes. They never import each other.
         .target(name: "Stormwater", dependencies: ["SimCore", "CityModel"], swiftSettings: checks),
         .target(name: "Flood", dependencies: ["SimCore", "Geometry"], swiftSettings: checks + floodCPU),
-        .target(name: "Traffic", dependencies: ["SimCore", "CityModel", "SpatialIndex"], swiftSettings: checks),
+        .target(name: "Traffic", dependencies: ["SimCore", "CityModel", "SpatialIndex"], swiftSettings: checks + trafficCPU),
 
         // Layer 4: couplers and scenarios.
         .target(name: "Coupling", dependencies: ["SimCore", "Stormwater", "Flood", "Traffic"], swiftSettings: checks),
         .target(name: "Scenario", dependencies: [
-            "SimCore", "CityModel", "CityIO", "Coupling", "Flood", "Geometry", "Report",
+            "SimCore", "CityModel", "CityIO", "Coupling", "Flood", "Geometry", "Report", "Traffic",
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: checks),
 
@@ -90,7 +97,7 @@ let package = Package(
         .testTarget(name: "CityModelTests", dependencies: ["CityModel", "Geometry", "TestSupport"]),
         .testTarget(name: "CityIOTests", dependencies: ["CityIO", "CityModel", "Geometry", "TestSupport", "CSpatiaLite"]),
         .testTarget(name: "SimCoreTests", dependencies: ["SimCore"]),
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "CityIO", "CityModel", "Geometry", "SimCore", "TestSupport", "Flood", "Report"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "CityIO", "CityModel", "Geometry", "SimCore", "TestSupport", "Flood", "Report", "Traffic"]),
         .testTarget(name: "StormwaterTests", dependencies: ["Stormwater", "CityIO", "CityModel", "Geometry", "SimCore", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Scenario", "CityIO", "CityModel", "Geometry", "TestSupport", "CCairo"]),
         .testTarget(name: "StormwaterValidationTests", dependencies: ["Stormwater", "CityIO", "CityModel", "SimCore", "TestSupport"]),

@@ -102,7 +102,11 @@ public struct TripSpec: Hashable, Sendable {
 public struct ODMatrix: Hashable, Sendable {
     public struct Cell: Hashable, Sendable {
         public var from: String, to: String, vehicles: Int
-        public init(from: String, to: String, vehicles: Int) { self.from = from; self.to = to; self.vehicles = vehicles }
+        /// Line of the cell in its file (0 when built in code), for error messages.
+        public var line: Int
+        public init(from: String, to: String, vehicles: Int, line: Int = 0) {
+            self.from = from; self.to = to; self.vehicles = vehicles; self.line = line
+        }
     }
     public var begin: Double
     public var end: Double

@@ -45,7 +45,7 @@ public enum RunComparison {
         let info = RunInfo(scene: record?.scene ?? folder, model: record?.modelName ?? "", crs: CRS(record?.crs ?? "EPSG:4547"),
                            started: record?.started ?? Date(timeIntervalSince1970: 0), simulatedDuration: record?.simulatedDuration ?? 0,
                            wallClock: record?.wallSeconds)
-        return Loaded(record: record, results: RunResults(info: info, kpis: kpis, maxDepth: depth))
+        return Loaded(record: record, results: RunResults(info: info, kpis: kpis, maxDepth: depth, links: TrafficRun.loadLinks(folder: folder)))
     }
 
     /// KPIs in both runs, in A's order, with A − B.

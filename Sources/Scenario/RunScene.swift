@@ -5,10 +5,11 @@ import Foundation
 import Geometry
 
 /// A scene for `citytwin run` (YAML, `docs/scene-format.md`): a city model, the processes switched
-/// on and their forcing. Today only the surface flood (`processes: [flood]`) runs; the flood part
-/// is read by `FloodScene` (its `flood:` block is optional here and defaults as documented), the
-/// model's water-level sensors become output points, and `drainage`, `traffic` and `interventions:`
-/// are refused with a "not yet" error naming the file, line and key.
+/// on and their forcing. The surface flood (`processes: [flood]`) and the traffic microsimulation
+/// (`processes: [traffic]`, read by `TrafficScene` with its `interventions:` signal plan and closed
+/// roads) run; the flood part is read by `FloodScene` (its `flood:` block is optional here and
+/// defaults as documented), the model's water-level sensors become output points, and `drainage`
+/// and non-traffic `interventions:` are refused with a "not yet" error naming the file, line and key.
 public struct RunScene {
     /// The surface-flood case on the model's terrain.
     public var flood: FloodScene
@@ -20,19 +21,21 @@ public struct RunScene {
     /// Normal water level of the model's water body (m above datum), from the `normal_water_level`
     /// attribute of its `water` parcel; nil when there is none.
     public var waterLevel: Double?
+    /// The traffic part (`processes: [traffic]`): road network, OD demand, control, interventions.
+    public var traffic: TrafficScene?
 
     public var name: String { flood.name }
 
     /// Processes `citytwin run` knows, and those it can run today.
     public static let knownProcesses = ["flood", "drainage", "traffic"]
-    public static let runnableProcesses = ["flood"]
+    public static let runnableProcesses = ["flood", "traffic"]
 
     /// Reads and checks the scene at `path`. No run starts when this throws.
     /// - Throws: `InputError` with the file, line and dotted key of the first problem.
     public static func load(_ path: String) throws -> RunScene {
         // Keys first (cheap), so a misspelt key is reported before any file is read.
         let doc = try SceneNode.load(path)
-        let top = try doc.fields(FloodScene.topKeys + ["processes", "interventions"])
+        let top = try doc.fields(FloodScene.topKeys + ["processes", "interventions", "traffic"])
         guard let m = top["model"] else {
             throw doc.error(.missingField, "model: missing (citytwin run needs a city model: its terrain, streets, buildings and sensors)")
         }
@@ -53,11 +56,12 @@ public struct RunScene {
         } else {
             throw doc.error(.missingField, "processes: missing (e.g. processes: [flood])")
         }
-        if let i = top["interventions"] {
+        if let i = top["interventions"], !processes.contains("traffic") {
             throw i.error(.unsupportedFormat, "not yet available in citytwin run (sponge facilities, closed roads, signal plans and pump failures come with the drainage and traffic processes)")
         }
         let modelPath = try m.path(relativeTo: path)
-        var flood = try FloodScene.load(path, extraKeys: ["processes", "interventions"], floodRequired: false).scene
+        if let t = top["traffic"], !processes.contains("traffic") { throw t.error(.badValue, "traffic: given, but processes does not list traffic") }
+        var flood = try FloodScene.load(path, extraKeys: ["processes", "interventions", "traffic"], floodRequired: false).scene
         guard let model = flood.model else { throw m.error(.missingField, "the model could not be read") }
         guard model.terrain != nil || top["terrain"] != nil else { throw m.error(.missingField, "the model has no terrain; give terrain: a grid") }
         // The model's water-level sensors are output points (their depth series and maxima).
@@ -73,6 +77,12 @@ public struct RunScene {
         for p in model.landUse where p.landUse == "water" {
             if case .number(let v)? = p.attributes["normal_water_level"] { level = v }
         }
-        return RunScene(flood: flood, processes: processes, model: model, modelPath: modelPath, waterLevel: level)
+        var scene = RunScene(flood: flood, processes: processes, model: model, modelPath: modelPath, waterLevel: level)
+        if processes.contains("traffic") {
+            guard let t = top["traffic"] else { throw doc.error(.missingField, "traffic: missing (processes lists traffic; give traffic: {demand: {od: FILE}})") }
+            scene.traffic = try TrafficScene.load(t, interventions: top["interventions"], scenePath: path, model: model,
+                                                  duration: flood.duration, reportStep: flood.reportStep)
+        }
+        return scene
     }
 }

@@ -12,16 +12,22 @@ public struct SceneRun {
     public let scene: RunScene
     public private(set) var flood: FloodRun
     public private(set) var started = Date()
+    /// The traffic run when the scene switches traffic on.
+    public private(set) var traffic: TrafficRun?
+    var runsFlood: Bool { scene.processes.contains("flood") }
 
     public init(scene: RunScene, threads: Int) throws {
         self.scene = scene
         flood = try FloodRun(scene: scene.flood, threads: threads)
+        if let t = scene.traffic { traffic = try TrafficRun(scene: t) }
     }
 
     /// Runs to the scene's end; `progress(fraction, simulated seconds)` after each report step.
     public mutating func run(progress: (Double, Double) -> Void = { _, _ in }) {
         started = Date()
-        flood.run(progress: progress)
+        let parts = Double((runsFlood ? 1 : 0) + (traffic != nil ? 1 : 0))
+        if runsFlood { flood.run { f, t in progress(f / parts, t) } }
+        traffic?.run { f, t in progress((parts - 1 + f) / parts, t) }
     }
 
     /// Depth thresholds of the flooding KPIs (m): passable with care, impassable for cars.
@@ -41,6 +47,11 @@ public struct SceneRun {
 
     /// The run's KPIs (see `SceneKPIs.flood`).
     public var kpis: [KPI] {
+        guard runsFlood else { return traffic?.kpis ?? [] }
+        return floodKPIs + (traffic?.kpis ?? [])
+    }
+
+    var floodKPIs: [KPI] {
         let b = flood.simulation.balance
         let d = maxDepth
         let points = flood.gauges.gauges.map { (name: $0.name, maxDepth: d.values[$0.cell]) }
@@ -66,7 +77,9 @@ public struct SceneRun {
         let depths = g.gauges.enumerated().map { k, p in
             TimeSeries(name: "\(p.name) depth", unit: "m", times: g.times, values: g.depth[k].map(Double.init))
         }
-        return RunResults(info: info, kpis: kpis, maxDepth: maxDepth, rainfall: rain, otherSeries: depths)
+        var r = runsFlood ? RunResults(info: info, kpis: kpis, maxDepth: maxDepth, rainfall: rain, otherSeries: depths) : RunResults(info: info, kpis: kpis)
+        if let t = traffic { r.info.wallClock = (runsFlood ? flood.wallSeconds : 0) + t.wallSeconds; t.addResults(to: &r, model: scene.model) }
+        return r
     }
 
     /// Writes the run folder at `folder` (refused when it exists, unless `overwrite`; the earlier
@@ -87,8 +100,10 @@ public struct SceneRun {
         }
         try put(RunRecord(name: scene.name, scene: scene.flood.file, model: scene.modelPath, modelName: scene.model.name,
                           crs: scene.model.crs.description, processes: scene.processes, started: started,
-                          simulatedDuration: scene.flood.duration, wallSeconds: flood.wallSeconds), "run.json")
-        try put(flood.summary, "flood_summary.json")
+                          simulatedDuration: scene.flood.duration,
+                          wallSeconds: (runsFlood ? flood.wallSeconds : 0) + (traffic?.wallSeconds ?? 0)), "run.json")
+        if runsFlood { try put(flood.summary, "flood_summary.json") }
+        if let t = traffic { files += try t.writeExtras(to: folder) }
         return files.sorted()
     }
 }

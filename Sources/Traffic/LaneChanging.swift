@@ -13,7 +13,8 @@
 /// applied in lane order, front to back, so the result does not depend on threads.
 extension TrafficSimulation {
     mutating func changeLanes(at time: Double) {
-        for k in vYieldTo.indices where vYieldTo[k] >= 0 { vYieldTo[k] = -1 }
+        for k in yieldingRows { vYieldTo[Int(k)] = -1 }
+        yieldingRows.removeAll(keepingCapacity: true)
         for l in 0..<graph.laneCount where laneN[l] > 0 && !graph.laneInternal[l] {
             let e = Int(graph.laneEdge[l])
             guard graph.edgeLaneCount[e] > 1 else { continue }
@@ -104,9 +105,14 @@ extension TrafficSimulation {
             let check = safeChange(v, to: target)
             if check.ok { moveLane(v, to: target, time: time); return true }
             let urgent = remaining < max(50, 4 * vSpeed[v])
-            if urgent, check.blockingFollower >= 0 { vYieldTo[check.blockingFollower] = Int32(v) }
+            if urgent, check.blockingFollower >= 0 {
+                if vYieldTo[check.blockingFollower] < 0 { yieldingRows.append(Int32(check.blockingFollower)) }
+                vYieldTo[check.blockingFollower] = Int32(v)
+            }
             // Two vehicles standing side by side, each needing the other's lane, swap.
-            for u in [check.blockingLeader, check.blockingFollower] where u >= 0 {
+            for side in 0..<2 {
+                let u = side == 0 ? check.blockingLeader : check.blockingFollower
+                guard u >= 0 else { continue }
                 if vSpeed[u] < 0.1, vSpeed[v] < 0.1, !serves(u, lane: target), serves(u, lane: l),
                    abs(vPos[u] - vPos[v]) < tLength[Int(vTypeIdx[v])],
                    slots[Int(laneStart[l])] == Int32(v), slots[Int(laneStart[target])] == Int32(u) {
@@ -134,7 +140,7 @@ extension TrafficSimulation {
                                                                    decel: tDecel[Int(vTypeIdx[v])], tau: tTau[Int(vTypeIdx[v])], dt: options.step))
         guard here < laneMax(v, l) - 0.5 else { return false }
         var best = -1, bestSpeed = here + 0.5
-        for target in [l - 1, l + 1] where target >= first && target < first + count {
+        for target in stride(from: l - 1, through: l + 1, by: 2) where target >= first && target < first + count {
             guard serves(v, lane: target) else { continue }
             let s = anticipatedSpeed(v, on: target)
             if s > bestSpeed { best = target; bestSpeed = s }

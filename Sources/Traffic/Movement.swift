@@ -9,14 +9,15 @@ extension TrafficSimulation {
     @inline(__always)
     func follow(_ v: Int, gap: Double, leaderSpeed: Double, leaderDecel: Double) -> Double {
         let dt = options.step
-        switch tModel[Int(vTypeIdx[v])] {
+        let ti = Int(vTypeIdx[v])
+        switch tModel[ti] {
         case .krauss:
             return Krauss.followSpeed(gap: gap, speed: vSpeed[v], leaderSpeed: leaderSpeed, leaderDecel: leaderDecel,
-                                      decel: tDecel[Int(vTypeIdx[v])], emergencyDecel: tEDecel[Int(vTypeIdx[v])], tau: tTau[Int(vTypeIdx[v])], dt: dt)
+                                      decel: tDecel[ti], emergencyDecel: tEDecel[ti], tau: tTau[ti], dt: dt)
         case .idm(let delta):
             let sp = vSpeed[v]
-            let a = IDM.acceleration(speed: sp, v0: max(sp, 0.1) + 100, gap: gap, closing: sp - leaderSpeed, accel: tAccel[Int(vTypeIdx[v])],
-                                     decel: tDecel[Int(vTypeIdx[v])], tau: tTau[Int(vTypeIdx[v])], minGap: tMinGap[Int(vTypeIdx[v])], delta: delta)
+            let a = IDM.acceleration(speed: sp, v0: max(sp, 0.1) + 100, gap: gap, closing: sp - leaderSpeed, accel: tAccel[ti],
+                                     decel: tDecel[ti], tau: tTau[ti], minGap: tMinGap[ti], delta: delta)
             return max(0, sp + a * dt)
         }
     }
@@ -24,9 +25,10 @@ extension TrafficSimulation {
     /// Speed that lets the vehicle stop within `gap` (m) (a stop line).
     @inline(__always)
     func stopSpeed(_ v: Int, gap: Double) -> Double {
-        switch tModel[Int(vTypeIdx[v])] {
-        case .krauss: return Krauss.safeStopSpeed(gap: gap, decel: tDecel[Int(vTypeIdx[v])], tau: tTau[Int(vTypeIdx[v])], dt: options.step)
-        case .idm: return follow(v, gap: gap - tMinGap[Int(vTypeIdx[v])] + 0.5, leaderSpeed: 0, leaderDecel: tDecel[Int(vTypeIdx[v])])
+        let ti = Int(vTypeIdx[v])
+        switch tModel[ti] {
+        case .krauss: return Krauss.safeStopSpeed(gap: gap, decel: tDecel[ti], tau: tTau[ti], dt: options.step)
+        case .idm: return follow(v, gap: gap - tMinGap[ti] + 0.5, leaderSpeed: 0, leaderDecel: tDecel[ti])
         }
     }
 
@@ -81,15 +83,8 @@ extension TrafficSimulation {
             }
         }
         swap(&planned, &vNext)
-        // Planning drew each Krauss vehicle's dawdling number from a copy of its stream; advance
-        // the streams by that one draw.
-        for l in 0..<lanes where laneN[l] > 0 {
-            let b = Int(laneStart[l])
-            for i in 0..<Int(laneN[l]) {
-                let v = Int(slots[b + i])
-                if tSigma[Int(vTypeIdx[v])] > 0, case .krauss = tModel[Int(vTypeIdx[v])] { _ = vRNG[v].next() }
-            }
-        }
+        // Planning drew each Krauss vehicle's dawdling number from a copy of its stream; the
+        // movement pass (`executeMoves`) advances the streams by that one draw.
     }
 
     func planLane(_ l: Int, into out: UnsafeMutableBufferPointer<Double>) {
@@ -106,22 +101,24 @@ extension TrafficSimulation {
     func planVehicle(_ v: Int, lane l: Int, leader: Int) -> Double {
         let dt = options.step
         let sp = vSpeed[v], pos = vPos[v]
+        let ti = Int(vTypeIdx[v])
+        let accel = tAccel[ti], decel = tDecel[ti], tau = tTau[ti], minGap = tMinGap[ti]
         let vLim = laneMax(v, l)
         var vmax: Double
-        switch tModel[Int(vTypeIdx[v])] {
-        case .krauss: vmax = min(sp + tAccel[Int(vTypeIdx[v])] * dt, vLim)
+        switch tModel[ti] {
+        case .krauss: vmax = min(sp + accel * dt, vLim)
         case .idm(let delta):
-            vmax = max(0, sp + dt * IDM.acceleration(speed: sp, v0: vLim, gap: .infinity, closing: 0, accel: tAccel[Int(vTypeIdx[v])],
-                                                      decel: tDecel[Int(vTypeIdx[v])], tau: tTau[Int(vTypeIdx[v])], minGap: tMinGap[Int(vTypeIdx[v])], delta: delta))
+            vmax = max(0, sp + dt * IDM.acceleration(speed: sp, v0: vLim, gap: .infinity, closing: 0, accel: accel,
+                                                      decel: decel, tau: tau, minGap: minGap, delta: delta))
         }
         var vs = vmax
         var haveLeader = false
         // Beyond this gap (m) a leader cannot limit the speed to below vmax in this step (the
         // distance to stop from vmax with reaction time and one step of travel), so the exact
         // safe speed need not be computed.
-        let freeGap = vmax * (tTau[Int(vTypeIdx[v])] + dt) + vmax * vmax / (2 * tDecel[Int(vTypeIdx[v])])
+        let freeGap = vmax * (tau + dt) + vmax * vmax / (2 * decel)
         if leader >= 0 {
-            let gap = vPos[leader] - tLength[Int(vTypeIdx[leader])] - pos - tMinGap[Int(vTypeIdx[v])]
+            let gap = vPos[leader] - tLength[Int(vTypeIdx[leader])] - pos - minGap
             if gap < freeGap { vs = min(vs, follow(v, gap: gap, leaderSpeed: vSpeed[leader], leaderDecel: tDecel[Int(vTypeIdx[leader])])) }
             haveLeader = true
         }
@@ -130,9 +127,9 @@ extension TrafficSimulation {
             // Cooperative lane changing: open a gap for a neighbour that must change into this lane,
             // if this vehicle is still wholly behind it (else it drives on and the neighbour gets in
             // behind it).
-            let gap = vPos[w] - tLength[Int(vTypeIdx[w])] - pos - tMinGap[Int(vTypeIdx[v])]
+            let gap = vPos[w] - tLength[Int(vTypeIdx[w])] - pos - minGap
             if gap >= 0 {
-                vs = min(vs, max(follow(v, gap: gap, leaderSpeed: vSpeed[w], leaderDecel: tDecel[Int(vTypeIdx[w])]), sp - tDecel[Int(vTypeIdx[v])] * dt))
+                vs = min(vs, max(follow(v, gap: gap, leaderSpeed: vSpeed[w], leaderDecel: tDecel[Int(vTypeIdx[w])]), sp - decel * dt))
             }
         }
         // Look ahead along the vehicle's path: the junction, its internal lanes and the next lane.
@@ -160,11 +157,11 @@ extension TrafficSimulation {
                 if !graph.laneInternal[nextLane] { ridx += 1 }
             }
             let nextLim = laneMax(v, nextLane)
-            if nextLim < vs { vs = min(vs, Krauss.approachSpeed(distance: seen, targetSpeed: nextLim, decel: tDecel[Int(vTypeIdx[v])], dt: dt)) }
+            if nextLim < vs { vs = min(vs, Krauss.approachSpeed(distance: seen, targetSpeed: nextLim, decel: decel, dt: dt)) }
             if !haveLeader {
                 let u = lastOn(nextLane)
                 if u >= 0 {
-                    let gap = seen + vPos[u] - tLength[Int(vTypeIdx[u])] - tMinGap[Int(vTypeIdx[v])]
+                    let gap = seen + vPos[u] - tLength[Int(vTypeIdx[u])] - minGap
                     if gap < freeGap { vs = min(vs, follow(v, gap: gap, leaderSpeed: vSpeed[u], leaderDecel: tDecel[Int(vTypeIdx[u])])) }
                     haveLeader = true
                 }
@@ -177,16 +174,16 @@ extension TrafficSimulation {
         }
         // Dawdling (Krauß): v' −= Δt·σ·a·U[0,1), or Δt·σ·v'·U when v' < a; never below the speed a
         // comfortable braking would give, nor below zero.
-        if case .krauss = tModel[Int(vTypeIdx[v])], tSigma[Int(vTypeIdx[v])] > 0 {
+        if case .krauss = tModel[ti], tSigma[ti] > 0 {
             var rng = vRNG[v]
             let r = rng.nextDouble()
-            let sigma = tSigma[Int(vTypeIdx[v])], a = tAccel[Int(vTypeIdx[v])]
+            let sigma = tSigma[ti], a = accel
             var vd = vs < a ? vs - dt * sigma * vs * r : vs - dt * sigma * a * r
             vd = max(0, vd)
-            let vMin = min(max(0, sp - tDecel[Int(vTypeIdx[v])] * dt), vs)
+            let vMin = min(max(0, sp - decel * dt), vs)
             vs = max(vMin, vd)
         }
-        return max(0, max(vs, sp - tEDecel[Int(vTypeIdx[v])] * dt))
+        return max(0, max(vs, sp - tEDecel[ti] * dt))
     }
 
     // MARK: Movement
@@ -209,8 +206,10 @@ extension TrafficSimulation {
             }
             for i in 0..<n {
                 let v = Int(slots[b + i])
+                let ti = Int(vTypeIdx[v])
+                if tDawdles[ti] { _ = vRNG[v].next() }              // the draw planning made on a copy
                 let sp = vNext[v]
-                if vSpeed[v] - sp > tDecel[Int(vTypeIdx[v])] * dt + 1e-6 { counts.emergencyBrakings += 1 }
+                if vSpeed[v] - sp > tDecel[ti] * dt + 1e-6 { counts.emergencyBrakings += 1 }
                 // Trip statistics for the step (SUMO's tripinfo definitions).
                 let ideal = laneMax(v, l)
                 if ideal > 0 { let loss = dt * (1 - sp / ideal); vTimeLoss[v] += loss; laneLoss += loss }
@@ -226,7 +225,7 @@ extension TrafficSimulation {
                 }
                 vPos[v] = np
                 if np > prevBack + 1e-6 { noteCollision(lane: l, leader: Int(slots[b + i - 1]), follower: v) }
-                prevBack = np - tLength[Int(vTypeIdx[v])]
+                prevBack = np - tLength[ti]
                 if det >= 0, old < det, np >= det { detectorLast[l] = t + dt }
                 laneDistance += np - old
                 if np >= len { leaving += 1 }

@@ -218,7 +218,7 @@ public struct RoadGraph: Sendable {
 
     /// The first link from `lane` onto edge `toEdge`, preferring one whose target lane leads on to
     /// `thenEdge`; −1 when the lane has no link to `toEdge`.
-    public func link(from lane: Int, to toEdge: Int, then thenEdge: Int = -1) -> Int {
+    @inline(__always) public func link(from lane: Int, to toEdge: Int, then thenEdge: Int = -1) -> Int {
         var first = -1
         for k in links(of: lane) where Int(linkToEdge[k]) == toEdge {
             if first < 0 { first = k }
@@ -230,7 +230,7 @@ public struct RoadGraph: Sendable {
     }
 
     /// Whether `lane` has a link onto `toEdge`.
-    public func leads(_ lane: Int, to toEdge: Int) -> Bool {
+    @inline(__always) public func leads(_ lane: Int, to toEdge: Int) -> Bool {
         links(of: lane).contains { Int(linkToEdge[$0]) == toEdge }
     }
 }

@@ -85,6 +85,7 @@ public struct TrafficSimulation: Sendable {
     var tLength: [Double] = [], tMinGap: [Double] = [], tAccel: [Double] = [], tDecel: [Double] = []
     var tEDecel: [Double] = [], tTau: [Double] = [], tSigma: [Double] = [], tMaxSpeed: [Double] = []
     var tModel: [CarFollowModel] = []
+    var tDawdles: [Bool] = []            // Krauß with σ > 0: one random draw per step
     var vDepartPlanned: [Double] = []
     var vDepartLane: [DepartLane] = []
     var vDepartSpeed: [DepartSpeed] = []
@@ -92,6 +93,7 @@ public struct TrafficSimulation: Sendable {
     var vRNG: [SeededRNG] = []
     var vState: [UInt8] = []             // 0 pending, 1 running, 2 arrived
     var vYieldTo: [Int32] = []           // a vehicle on the neighbour lane this one lets in, −1
+    var yieldingRows: [Int32] = []       // rows whose vYieldTo is set this step
     var vLastChange: [Double] = []
     var vStanding: [Double] = []         // continuous time at ≤ 0.1 m/s (s)
     // Trip statistics.
@@ -128,6 +130,7 @@ public struct TrafficSimulation: Sendable {
     var signalLinks: [[Int32]] = []
 
     var transferBuffer: [(Int32, Int32)] = []
+    var queueScratch: [Double] = []      // per-approach queues of the step (reused)
 
     // Insertion.
     var pendingNext = 0                  // next row (in departure order) not yet due
@@ -194,6 +197,7 @@ public struct TrafficSimulation: Sendable {
                 tEDecel.append(max(type.emergencyDecel, type.decel)); tTau.append(type.tau); tSigma.append(type.sigma)
                 tMaxSpeed.append(type.maxSpeed)
                 tModel.append(options.carFollowOverride ?? (type.carFollowModel == .idm ? .idm(delta: type.idmDelta) : .krauss))
+                if case .krauss = tModel[ti] { tDawdles.append(type.sigma > 0) } else { tDawdles.append(false) }
             }
             vTypeIdx.append(Int32(ti))
             vSpeedFactor.append(Self.draw(type.speedFactor, &rng))

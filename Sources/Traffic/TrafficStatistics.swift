@@ -55,7 +55,8 @@ public struct TrafficStatistics: Sendable {
     var approachDelay: [Double]
     var approachLeft: [Int]
     var queueMax: [Double]
-    var queueHistogram: [[Int32]]        // 1 m bins
+    var queueHistogram: [Int32]          // 1 m bins, approach a at queueBinStart[a]..<queueBinStart[a + 1]
+    var queueBinStart: [Int]
     /// Vehicles in arrival order.
     public internal(set) var arrivals: [Int32] = []
 
@@ -82,7 +83,10 @@ public struct TrafficStatistics: Sendable {
         approachDelay = Array(repeating: 0, count: aEdge.count)
         approachLeft = Array(repeating: 0, count: aEdge.count)
         queueMax = approachDelay
-        queueHistogram = aEdge.map { Array(repeating: 0, count: Int(graph.laneLength[Int(graph.edgeLaneStart[Int($0)])]) + 2) }
+        var starts = [0]
+        for e in aEdge { starts.append(starts.last! + Int(graph.laneLength[Int(graph.edgeLaneStart[Int(e)])]) + 2) }
+        queueBinStart = starts
+        queueHistogram = Array(repeating: 0, count: starts.last!)
     }
 
     @inline(__always) mutating func sample(edge e: Int, seconds dt: Double, distance d: Double, internal: Bool) {
@@ -102,10 +106,18 @@ public struct TrafficStatistics: Sendable {
 
     mutating func arrived(_ v: Int32) { arrivals.append(v) }
 
-    mutating func recordQueue(approach a: Int, length q: Double) {
-        if q > queueMax[a] { queueMax[a] = q }
-        let bin = min(Int(q.rounded()), queueHistogram[a].count - 1)
-        queueHistogram[a][bin] += 1
+    /// Records one step's queue (m) on every approach (`q` in approach order).
+    mutating func recordQueues(_ q: UnsafeBufferPointer<Double>) {
+        let starts = queueBinStart
+        queueMax.withUnsafeMutableBufferPointer { mx in
+            queueHistogram.withUnsafeMutableBufferPointer { h in
+                for a in 0..<q.count {
+                    let x = q[a]
+                    if x > mx[a] { mx[a] = x }
+                    h[starts[a] + min(Int(x.rounded()), starts[a + 1] - 1 - starts[a])] += 1
+                }
+            }
+        }
     }
 
     /// Closes the current edge interval when `time` reached its end (or always with `force`).
@@ -129,7 +141,7 @@ public struct TrafficStatistics: Sendable {
     /// The per-approach results.
     public var approaches: [Approach] {
         (0..<approachEdge.count).map { a in
-            let h = queueHistogram[a]
+            let h = queueHistogram[queueBinStart[a]..<queueBinStart[a + 1]]
             let total = h.reduce(0) { $0 + Int($1) }
             var p95 = 0.0
             if total > 0 {
@@ -155,6 +167,9 @@ public struct TrafficStatistics: Sendable {
 extension TrafficSimulation {
     /// Records the queue on every junction approach (the longest over its lanes).
     mutating func sampleQueues() {
+        var buffer: [Double] = []
+        swap(&buffer, &queueScratch)
+        buffer.removeAll(keepingCapacity: true)
         for a in 0..<stats.approachEdge.count {
             let e = Int(stats.approachEdge[a])
             var q = 0.0
@@ -168,7 +183,37 @@ extension TrafficSimulation {
                 }
                 if back >= -0.5 { q = max(q, graph.laneLength[l] - max(back, 0)) }
             }
-            stats.recordQueue(approach: a, length: q)
+            buffer.append(q)
         }
+        buffer.withUnsafeBufferPointer { stats.recordQueues($0) }
+        swap(&buffer, &queueScratch)
+    }
+}
+
+extension TrafficSimulation {
+    /// The queue (m from the stop line to the back of the last standing vehicle, the longest over
+    /// the lanes) on every junction approach now, in the order of `stats.approaches`.
+    public func approachQueues() -> [Double] {
+        (0..<stats.approachEdge.count).map { a in
+            var q = 0.0
+            for l in graph.lanes(of: Int(stats.approachEdge[a])) where laneN[l] > 0 {
+                let b = Int(laneStart[l])
+                var back = -1.0
+                for i in 0..<Int(laneN[l]) {
+                    let v = Int(slots[b + i])
+                    guard vSpeed[v] < 0.1 else { break }
+                    back = vPos[v] - tLength[Int(vTypeIdx[v])]
+                }
+                if back >= -0.5 { q = max(q, graph.laneLength[l] - max(back, 0)) }
+            }
+            return q
+        }
+    }
+
+    /// Σ time loss (s) of every vehicle inserted so far, arrived or running.
+    public var totalTimeLoss: Double {
+        var s = 0.0
+        for v in vTimeLoss.indices where vState[v] != 0 { s += vTimeLoss[v] }
+        return s
     }
 }

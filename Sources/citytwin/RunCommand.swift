@@ -33,7 +33,9 @@ struct Run: ParsableCommand {
         }
         var r = try reportingInputErrors { try SceneRun(scene: s, threads: threads) }
         let g = s.flood.setup.grid
-        print("run \(s.name): \(s.processes.joined(separator: " + ")) on \(s.model.name), \(g.width) × \(g.height) cells of \(g.cellSize) m, \(Int(s.flood.duration)) s simulated, \(threads) thread(s)")
+        let setting = s.processes.contains("flood") ? "\(g.width) × \(g.height) cells of \(g.cellSize) m" :
+            "\(s.traffic?.graph.laneCount ?? 0) lanes, \(s.traffic?.demand.trips.count ?? 0) vehicles"
+        print("run \(s.name): \(s.processes.joined(separator: " + ")) on \(s.model.name), \(setting), \(Int(s.flood.duration)) s simulated, \(threads) thread(s)")
         let tty = isatty(STDOUT_FILENO) != 0
         var lastTenth = -1
         r.run { fraction, t in
@@ -47,7 +49,7 @@ struct Run: ParsableCommand {
             }
         }
         if tty { print("") }
-        print(String(format: "simulated in %.1f s; writing the report…", r.flood.wallSeconds))
+        print(String(format: "simulated in %.1f s; writing the report…", (s.processes.contains("flood") ? r.flood.wallSeconds : 0) + (r.traffic?.wallSeconds ?? 0)))
         try reportingInputErrors { try r.write(to: folder, overwrite: force) }
         for k in r.kpis {
             print("  \(k.group) · \(k.name): \(k.formattedValue) \(k.unit)")

@@ -15,7 +15,12 @@ struct Sumo: ParsableCommand {
         discussion: "Step 1 s by default, SUMO's Krauss model for vType carFollowModel=\"Krauss\". Outputs are written atomically.")
 
     @Option(help: "The SUMO network (.net.xml).") var net: String
-    @Option(help: "The SUMO routes (.rou.xml).") var routes: String
+    @Option(help: "The SUMO routes (.rou.xml).") var routes: String?
+    @Option(help: "An origin–destination matrix: SUMO OD XML (tazRelation/edgeRelation), VISUM O-format ($O/$OR) or CSV (from,to,vehicles[,begin,end]).") var od: String?
+    @Option(help: "SUMO traffic analysis zones (<taz>) for the OD matrix; without it the matrix names edges.") var taz: String?
+    @Option(help: "Departure profile of the OD matrix as time:weight pairs (s), e.g. 0:1,900:2,1800:1.") var odProfile: String?
+    @Option(help: "Window (s) of CSV OD rows without begin/end.") var odBegin: Double = 0
+    @Option(help: "Window end (s) of CSV OD rows without begin/end.") var odEnd: Double = 3600
     @Option(help: "End of the run (s).") var end: Double
     @Option(help: "Where to write the JSON summary.") var summary: String
     @Option(help: "Where to write one CSV row per finished trip.") var tripinfo: String?
@@ -32,9 +37,14 @@ struct Sumo: ParsableCommand {
         guard end > 0, step > 0, threads >= 1 else { throw ValidationError("--end and --step must be > 0, --threads ≥ 1") }
         var network = try reportingInputErrors { try SumoNetReader.read(path: net) }
         let known = Set(network.edges.filter { $0.function == .normal }.map(\.id))
-        let demand = try reportingInputErrors { try SumoRouteReader.read(path: routes, knownEdges: known) }
-        for (k, n) in demand.skipped.sorted(by: { $0.key < $1.key }) {
-            FileHandle.standardError.write(Data("citytwin: \(routes): \(n) <\(k)> element(s) not simulated\n".utf8))
+        guard routes != nil || od != nil else { throw ValidationError("give --routes, --od, or both") }
+        var demand = TravelDemand()
+        if let routes {
+            let read = try reportingInputErrors { try SumoRouteReader.read(path: routes, knownEdges: known) }
+            demand = read.demand
+            for (k, n) in read.skipped.sorted(by: { $0.key < $1.key }) {
+                FileHandle.standardError.write(Data("citytwin: \(routes): \(n) <\(k)> element(s) not simulated\n".utf8))
+            }
         }
         var options = TrafficOptions()
         options.seed = seed; options.threads = threads; options.step = step; options.edgeInterval = edgeInterval
@@ -52,7 +62,14 @@ struct Sumo: ParsableCommand {
             for (id, mode) in p.modes { options.signalModes[id] = mode.trafficMode }
         }
         let graph = try reportingInputErrors { try RoadGraph(network) }
-        let sim = try reportingInputErrors { try TrafficSimulation(graph: graph, demand: demand.demand, options: options) }
+        if let od {
+            let matrix = try reportingInputErrors { try ODMatrixReader.read(path: od, taz: taz, knownEdges: known, defaultWindow: (odBegin, odEnd)) }
+            let profile = try odProfile.map { p in try reportingInputErrors { try ODMatrixReader.parseProfile(p, source: "--od-profile") } } ?? .uniform
+            let odDemand = try reportingInputErrors { try ODTrips.demand(matrix, graph: graph, profile: profile, seed: seed) }
+            demand.merge(odDemand)
+            FileHandle.standardError.write(Data("citytwin: \(od): \(odDemand.trips.count) trips from \(matrix.matrices.count) matrix interval(s)\n".utf8))
+        }
+        let sim = try reportingInputErrors { try TrafficSimulation(graph: graph, demand: demand, options: options) }
         var engine = try Engine(options: EngineOptions(tick: SimDuration(seconds: step), reportStep: SimDuration(seconds: end),
                                                       end: SimTime(seconds: end), seed: seed))
         try engine.add(TrafficProcess(simulation: sim))

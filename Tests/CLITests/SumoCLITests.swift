@@ -66,4 +66,25 @@ import TestSupport
         #expect(r.err.contains("unknown edge gone"))
         #expect(!FileManager.default.fileExists(atPath: tmp.path + "/s.json"))
     }
+
+    /// `--od` with a CSV matrix and a profile: the matrix's vehicles are the demand, departures follow
+    /// the profile; an OD row naming an unknown edge is one error line with the matrix file and line.
+    @Test func runsAnODMatrix() throws {
+        let tmp = TemporaryFolder()
+        try Self.net.write(toFile: tmp.path + "/n.net.xml", atomically: true, encoding: .utf8)
+        try "from,to,vehicles,begin,end\nin,out,40,0,600\n".write(toFile: tmp.path + "/od.csv", atomically: true, encoding: .utf8)
+        let r = try citytwin("sumo", "--net", tmp.path + "/n.net.xml", "--od", tmp.path + "/od.csv", "--od-profile", "0:3,300:1",
+                             "--end", "1200", "--summary", tmp.path + "/s.json", "--tripinfo", tmp.path + "/t.csv")
+        #expect(r.status == 0, "\(r.err)")
+        let s = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: tmp.path + "/s.json"))) as! [String: Any]
+        let v = s["vehicles"] as! [String: Any]
+        #expect(v["loaded"] as? Int == 40 && v["arrived"] as? Int == 40, "\(v)")
+        let rows = try String(contentsOfFile: tmp.path + "/t.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+        let early = rows.filter { (Double($0.split(separator: ",")[1]) ?? 999) < 300 }.count
+        #expect(early == 30, "weights 3:1 over two halves of 600 s put 30 of 40 departures in the first half")
+        try "from,to,vehicles\nin,out,4\nin,nowhere,2\n".write(toFile: tmp.path + "/bad.csv", atomically: true, encoding: .utf8)
+        let b = try citytwin("sumo", "--net", tmp.path + "/n.net.xml", "--od", tmp.path + "/bad.csv", "--end", "60", "--summary", tmp.path + "/b.json")
+        #expect(b.status == 2)
+        #expect(b.err.contains("bad.csv:3: E500") && b.err.contains("nowhere"), "\(b.err)")
+    }
 }
