@@ -29,6 +29,10 @@ public struct CoupledWaterBalance: Hashable, Codable, Sendable, CustomStringConv
     public var exchangeFromSurface: Double
     /// Surcharge volume onto the surface and drained volume into the network (m³, both ≥ 0).
     public var surcharged: Double, drained: Double
+    /// The part of ``error`` that is the pipe scheme's own continuity error (SWMM's flow routing
+    /// and runoff continuity errors, m³, positive: lost); the rest is the surface scheme's and the
+    /// exchange's.
+    public var pipeSchemeError: Double
 
     /// In = external inflow + initial storage (m³).
     public var volumeIn: Double { externalInflow + initialStorage }
@@ -55,7 +59,8 @@ public struct CoupledWaterBalance: Hashable, Codable, Sendable, CustomStringConv
         drained = exchange.drained.reduce(0, +)
         let floodIn = flowOf("flood exchange in"), floodOut = flowOf("flood exchange out")
         externalInflow = b.inflow - exchangeToNetwork - floodIn
-        externalOutflow = b.outflow - floodOut - flowOf("stormwater continuity error")
+        pipeSchemeError = flowOf("stormwater continuity error")
+        externalOutflow = b.outflow - floodOut - pipeSchemeError
         initialStorage = b.storedInitial
         finalStorage = b.storedCurrent
     }
@@ -71,6 +76,7 @@ public struct CoupledWaterBalance: Hashable, Codable, Sendable, CustomStringConv
           exchange: pipes received \(f(exchangeToNetwork)), surface gave \(f(exchangeFromSurface))
                     surcharged \(f(surcharged)), drained \(f(drained))
           error             \(f(error))  (\(String(format: "%.4f", relativeError * 100)) % of in)
+            of which pipes  \(f(pipeSchemeError))
         """
     }
 }

@@ -10,8 +10,9 @@ import Stormwater
 /// Rain falls once: on the grid where the surface is modelled (the flood setup's rain) and on the
 /// subcatchments outside it (their rain gages); subcatchments inside the grid are left out of
 /// runoff (``RainPartition``). Coupled junctions get a surcharge depth of at least
-/// ``minimumSurchargeDepth`` so that SWMM never spills them as "flooding": their overflow reaches
-/// the street only through the exchange.
+/// ``minimumSurchargeDepth`` so that SWMM never spills them as "flooding", and no ponded area (the
+/// street grid holds the water above the rim, so a SWMM pond there would store it twice): their
+/// overflow reaches the street only through the exchange.
 public struct DualDrainageSetup {
     /// The city model with its stormwater project (pipes, subcatchments, inflows, options).
     public var model: CityModel
@@ -78,8 +79,8 @@ public enum DualDrainageRun {
         }
     }
 
-    /// The model as the coupled run uses it: coupled junctions surcharge instead of flooding, and
-    /// subcatchments inside the grid are left out (their rain falls on the grid).
+    /// The model as the coupled run uses it: coupled junctions surcharge instead of flooding or
+    /// ponding, and subcatchments inside the grid are left out (their rain falls on the grid).
     public static func prepare(_ setup: DualDrainageSetup) throws -> (model: CityModel, onGrid: [String]) {
         var model = setup.model
         let coupled = Set(setup.inlets.map(\.node))
@@ -89,6 +90,7 @@ public enum DualDrainageRun {
                                  at: SourceLocation(file: setup.file, feature: model.drainageNodes[i].id.rawValue))
             }
             model.drainageNodes[i].surchargeDepth = max(model.drainageNodes[i].surchargeDepth, minimumSurchargeDepth)
+            model.drainageNodes[i].pondedArea = 0
         }
         let split = try RainPartition.split(model, grid: setup.flood.grid, file: setup.file)
         model.subcatchments = split.offGrid
