@@ -13,8 +13,8 @@ import TestSupport
 /// (`8b_xpstorm_manhole_flow.csv`, minutes and m³/s, positive out of the manhole). The Glasgow terrain
 /// is not available, so the surface is a synthetic street (``Test8BSurface``).
 ///
-/// When `CITYTWIN_VALIDATION_OUT` names a folder, the simulated hydrograph is written there as
-/// `test8b-exchange.csv` (minutes, m³/s out of the manhole) for `scripts/validate-coupling-8b`.
+/// When `CITYTWIN_FIGURE_DATA` names a folder, the simulated hydrograph is written there as
+/// `test8b-exchange.csv` (minutes, m³/s out of the manhole) for `scripts/coupling-figures`.
 @Suite struct Test8BTests {
     static var folder: String? { sharedReference.map { $0 + "/flood/test8b" } }
 
@@ -47,7 +47,7 @@ import TestSupport
         let result = try DualDrainageRun.run(setup)
         // Out of the manhole is positive in the reference.
         let sim = result.exchange.hydrograph(of: 0).map { (minute: $0.time / 60, flow: -$0.flow) }
-        if let out = ProcessInfo.processInfo.environment["CITYTWIN_VALIDATION_OUT"] {
+        if let out = ProcessInfo.processInfo.environment["CITYTWIN_FIGURE_DATA"] {
             let csv = "minute,flow_m3s\n" + sim.map { "\($0.minute),\($0.flow)" }.joined(separator: "\n") + "\n"
             try csv.write(toFile: out + "/test8b-exchange.csv", atomically: true, encoding: .utf8)
         }
