@@ -32,11 +32,11 @@ import TestSupport
             print("Test8BTests: ../shared/reference is not present; skipping the Test 8B validation")
             return
         }
-        var model = try SWMMInp.read(path: folder + "/8b_drainage_network_swmm.inp")
+        let model = try SWMMInp.read(path: folder + "/8b_drainage_network_swmm.inp")
         // The 8B configuration (docs/validation.md): Preissmann-slot surcharge in the pipes (SWMM 5.2's
-        // SLOT; the EXTRAN surcharge node has no storage and the explicit exchange at a larger opening
-        // then oscillates), and a sharp-edged orifice (C_o = 0.6) at the 1 m manhole.
-        model.stormwater?.options.surchargeMethod = .slot
+        // SLOT, `DualDrainageSetup`'s default; the EXTRAN surcharge node has no storage and the explicit
+        // exchange at a larger opening then runs away), and a sharp-edged orifice (C_o = 0.6) at the
+        // 1 m manhole.
         let j1 = try #require(model.drainageNodes.first { $0.id.rawValue == "J1" })
         guard case .point(let at)? = j1.shape else { Issue.record("J1 has no coordinates"); return }
         let surface = try Test8BSurface(manhole: at, rim: j1.invert + (j1.maxDepth ?? 0))
