@@ -158,6 +158,23 @@ func flatGrid(width: Int, height: Int, cell: Double, bed: Double, n: Double = 0.
         #expect(x.surcharged[0] == 0)
     }
 
+    /// An inlet with a capacity captures no more than it: the basin drains at the capacity while the
+    /// weir equation would take more.
+    @Test func inletCapturesUpToItsCapacity() throws {
+        let grid = try flatGrid(width: 1, height: 1, cell: 20, bed: 10, n: 0.01)
+        let inlet = ManholeInlet(node: "J1", cell: 0, diameter: 1, capacity: 0.01)
+        var engine = try Engine(options: EngineOptions(tick: .seconds(1), reportStep: .seconds(30), end: SimTime(seconds: 120)))
+        try engine.add(HeadSource(start: 8, rise: 0))
+        try engine.add(FloodProcess(setup: FloodSetup(grid: grid, initialDepth: [0.05])))
+        try engine.add(DualDrainageProcess(inlets: [inlet], surface: [10], cellArea: grid.cellArea, sampleInterval: 1))
+        try engine.run()
+        let x = try #require(engine.process(named: "dual drainage", as: DualDrainageProcess.self))
+        // The weir alone would take ≈ 0.083 m³/s at 5 cm (half of it after relaxation); the inlet
+        // takes 0.01 m³/s from the second tick on (the first applies the initial zero).
+        #expect(x.hydrograph(of: 0).allSatisfy { $0.flow <= 0.01 + 1e-15 })
+        #expect(abs(x.toNetwork[0] - 0.01 * (120 - 1)) < 1e-9, "captured \(x.toNetwork[0]) m³")
+    }
+
     /// On a 10 × 10 basin of 2 m cells the water has to flow to the inlet; the drained volume is the
     /// weir equation integrated over the depth on the inlet's own cell, tick by tick (2 %). The
     /// inflowing water piles up over the inlet (local-inertial momentum into a point sink), so the
