@@ -105,6 +105,9 @@ let package = Package(
         .testTarget(name: "TrafficValidationTests", dependencies: ["Traffic", "CityIO", "CityModel", "SimCore", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["citytwin", "CityIO", "CityModel", "TestSupport"]),
         .testTarget(name: "FloodTests", dependencies: ["Flood", "SimCore", "Geometry"]),
+        .testTarget(name: "CouplingTests", dependencies: ["Coupling", "Flood", "Stormwater", "Traffic", "SimCore", "Geometry", "CityIO", "CityModel", "TestSupport"]),
+        // Heavy coupled validations (EA Test 8B sewer against XPSTORM): run in release by scripts/test.
+        .testTarget(name: "CouplingValidationTests", dependencies: ["Coupling", "Flood", "Stormwater", "SimCore", "Geometry", "CityIO", "CityModel", "TestSupport"]),
         // Heavy flood validations (EA benchmarks, analytic fronts): run in release by scripts/test.
         .testTarget(name: "FloodValidationTests", dependencies: ["Flood", "Geometry", "TestSupport", "CityIO"]),
     ]

@@ -14,6 +14,11 @@ import SimCore
 /// moves in the ledger: inflow accounts "flood rain" and "flood inflow", outflow accounts
 /// "flood infiltration" and "flood outflow", and the store "flood surface" (measured Σ h·A each tick).
 /// The grid of the rain field must be the flood grid.
+///
+/// When a coupler declares `.surfaceExchange` (m³/s per cell, positive onto the surface), the
+/// process applies rate × tick length at those cells at the start of each tick, before its own
+/// sub-steps (`FloodSimulation.exchange`), and books it in "flood exchange in" (inflow) and
+/// "flood exchange out" (outflow).
 public struct FloodProcess: SimProcess {
     public let name: String
     public var phase: Phase { .surfaceFlood }
@@ -21,6 +26,8 @@ public struct FloodProcess: SimProcess {
     public var threads: Int
     public private(set) var simulation: FloodSimulation?
     var rainFromField = false
+    /// Flat cell index of each entry of the `.surfaceExchange` field (empty when there is none).
+    var exchangeCells: [Int] = []
     var booked = FloodMassBalance()
     var accounts: [AccountID] = []
 
@@ -38,6 +45,8 @@ public struct FloodProcess: SimProcess {
             try context.ledger.open("flood infiltration", .outflow, of: .water),
             try context.ledger.open("flood outflow", .outflow, of: .water),
             try context.ledger.open("flood surface", .storage, of: .water, initial: sim.balance.initialStorage),
+            try context.ledger.open("flood exchange in", .inflow, of: .water),
+            try context.ledger.open("flood exchange out", .outflow, of: .water),
         ]
         booked = sim.balance
         try context.fields.declare(.surfaceDepth, initial: sim.depth)
@@ -52,12 +61,26 @@ public struct FloodProcess: SimProcess {
                 throw SimError(.fieldShape, "flood: the rain field's grid (\(r.grid.width)×\(r.grid.height)) is not the flood grid (\(setup.grid.width)×\(setup.grid.height))")
             }
         }
+        exchangeCells = []
+        if context.fields.isDeclared(FieldKey<EntityVector>.surfaceExchange.name) {
+            let x = try context.fields.value(.surfaceExchange)
+            for id in x.ids {
+                guard let i = Int(id), i >= 0, i < setup.grid.spec.count else {
+                    throw SimError(.fieldShape, "flood: surface exchange entry \"\(id)\" is not a cell index of the \(setup.grid.width)×\(setup.grid.height) grid")
+                }
+                exchangeCells.append(i)
+            }
+        }
     }
 
     public mutating func advance(from: SimTime, to: SimTime, fields: inout ExchangeFields, ledger: inout Ledger) throws {
         guard var sim = simulation else { return }
         simulation = nil
         sim.setRain(rainFromField ? try fields.value(.rainRate).values : nil)
+        if !exchangeCells.isEmpty {
+            let q = try fields.value(.surfaceExchange), span = (to - from).seconds
+            sim.exchange(exchangeCells.indices.map { (exchangeCells[$0], q[$0] * span) })
+        }
         sim.run(until: to.seconds)
         let b = sim.updateBalance()
         let source = accounts[4]
@@ -65,6 +88,8 @@ public struct FloodProcess: SimProcess {
         ledger.book(b.inflow - booked.inflow, from: accounts[1], to: source)
         ledger.book(b.infiltration - booked.infiltration, from: source, to: accounts[2])
         ledger.book(b.outflow - booked.outflow, from: source, to: accounts[3])
+        ledger.book(b.exchangeIn - booked.exchangeIn, from: accounts[5], to: source)
+        ledger.book(b.exchangeOut - booked.exchangeOut, from: source, to: accounts[6])
         ledger.setStored(b.storage, in: source)
         booked = b
         try fields.write(.surfaceDepth, sim.depth)

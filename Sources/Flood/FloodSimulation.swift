@@ -13,13 +13,17 @@ public struct FloodMassBalance: Hashable, Codable, Sendable {
     public var infiltration = 0.0
     /// Water that left through open edges.
     public var outflow = 0.0
+    /// Water added by couplers at cells (`exchange(_:)`, e.g. manhole surcharge onto the street).
+    public var exchangeIn = 0.0
+    /// Water removed by couplers at cells (`exchange(_:)`, e.g. street water draining into a manhole).
+    public var exchangeOut = 0.0
     /// Water on the grid now (as of the last `measureStorage`).
     public var storage = 0.0
 
-    /// Initial storage + rain + inflow.
-    public var volumeIn: Double { initialStorage + rain + inflow }
-    /// In − (infiltration + outflow + storage); positive when water was lost.
-    public var error: Double { volumeIn - infiltration - outflow - storage }
+    /// Initial storage + rain + inflow + coupler exchange in.
+    public var volumeIn: Double { initialStorage + rain + inflow + exchangeIn }
+    /// In − (infiltration + outflow + exchange out + storage); positive when water was lost.
+    public var error: Double { volumeIn - infiltration - outflow - exchangeOut - storage }
     /// `error / volumeIn` (0 when nothing came in).
     public var relativeError: Double { volumeIn > 0 ? error / volumeIn : 0 }
 }
@@ -282,6 +286,42 @@ public struct FloodSimulation: Sendable {
             lo = max(lo, 0); hi = min(hi, w)
             if lo < hi { s.activeLo[r] = lo; s.activeHi[r] = hi } else { s.activeLo[r] = 0; s.activeHi[r] = 0 }
         }
+    }
+
+    /// Adds (volume > 0) or removes (volume < 0) water at single cells now, between steps: the
+    /// exchange of a coupler such as a manhole (dual drainage). A removal takes at most the water on
+    /// the cell. Blocked cells take nothing. Volumes in m³.
+    ///
+    /// - Returns: the volume actually applied to each entry (m³, same sign convention), which is
+    ///   what `balance.exchangeIn` / `exchangeOut` count.
+    @discardableResult
+    public mutating func exchange(_ entries: [(cell: Int, volume: Double)]) -> [Double] {
+        makeUnique()
+        let s = storage, area = setup.grid.cellArea, w = s.width
+        var applied = [Double](repeating: 0, count: entries.count)
+        for (k, e) in entries.enumerated() where e.volume != 0 && !setup.grid.blocked[e.cell] {
+            let i = e.cell
+            if e.volume > 0 {
+                let add = Float(e.volume / area)
+                s.add(add, at: i)
+                applied[k] = Double(add) * area
+                balance.exchangeIn += applied[k]
+                hmax = max(hmax, s.h[i])
+                let r = i / w, col = Int32(i % w)
+                if s.wetLo[r] >= s.wetHi[r] { s.wetLo[r] = col; s.wetHi[r] = col + 1 }
+                else { s.wetLo[r] = min(s.wetLo[r], col); s.wetHi[r] = max(s.wetHi[r], col + 1) }
+            } else {
+                let d = s.h[i], low = s.hLow[i], t = d + low
+                guard t > 0 else { continue }
+                let take = min(t, Float(-e.volume / area))
+                // Compensated subtraction (TwoSum), as in infiltration.
+                let b = low - take, n = d + b, bp = n - d, ap = n - bp
+                s.h[i] = max(n, 0); s.hLow[i] = n < 0 ? 0 : (d - ap) + (b - bp)
+                applied[k] = -Double(take) * area
+                balance.exchangeOut += Double(take) * area
+            }
+        }
+        return applied
     }
 
     /// Point and line sources: each inflow's volume this step, shared equally among its cells.

@@ -26,6 +26,12 @@ extension FieldKey where Value == EntityVector {
     /// (m³/s, positive out of the network), written by the network-to-surface coupler.
     public static var nodeOverflow: FieldKey<EntityVector> { FieldKey("network.overflow", policy: .flux) }
 
+    /// Water added to single surface cells by a coupler (dual drainage), in cubic metres per second
+    /// (m³/s, positive onto the surface, negative drained from it). Entity IDs are the flat cell
+    /// indices of the flood grid in decimal (row-major, row 0 north). Written by the coupler and
+    /// applied by the surface flood in the **same** tick (rate × tick length, at the tick's start).
+    public static var surfaceExchange: FieldKey<EntityVector> { FieldKey("surface.exchange", policy: .immediateFlux) }
+
     /// Road impedance per road edge as a speed factor (dimensionless, 1 free flow, 0 closed),
     /// written by the flood-to-roads coupler, read by traffic.
     public static var roadSpeedFactor: FieldKey<EntityVector> { FieldKey("roads.speedFactor", policy: .state) }

@@ -32,9 +32,10 @@ extension TrafficSimulation {
         }
     }
 
-    /// The speed limit (m/s) for vehicle `v` on `lane`: lane speed × speed factor, capped by its maximum.
+    /// The speed limit (m/s) for vehicle `v` on `lane`: lane speed × speed factor, capped by its maximum
+    /// and by the lane's external cap (flooded roads).
     @inline(__always) func laneMax(_ v: Int, _ lane: Int) -> Double {
-        min(graph.laneSpeed[lane] * vSpeedFactor[v], tMaxSpeed[Int(vTypeIdx[v])])
+        min(graph.laneSpeed[lane] * vSpeedFactor[v], tMaxSpeed[Int(vTypeIdx[v])], laneSpeedCap[lane])
     }
 
     @inline(__always) func lastOn(_ lane: Int) -> Int {

@@ -7,6 +7,10 @@ import SimCore
 /// "traffic network" store, arrived ones on to the "traffic arrivals" sink; the store is set from
 /// the vehicles on the lanes, so a lost or duplicated vehicle breaks the balance.
 ///
+/// When a coupler declares `.roadSpeedFactor` (per road edge ID: 1 free, 0 closed), each tick that
+/// it changed the process caps the edges' speeds at factor × speed limit (closed edges at
+/// `closedEdgeSpeed`, so vehicles already on them crawl out) and re-routes around closed edges.
+///
 /// Snapshots are not supported yet (`snapshotState` throws).
 public struct TrafficProcess: SimProcess {
     public var name = "traffic"
@@ -16,6 +20,13 @@ public struct TrafficProcess: SimProcess {
     var bookedInserted = 0, bookedArrived = 0
     /// CPU seconds spent inside `advance`.
     public private(set) var cpuSeconds = 0.0
+    /// Speed (m/s) on a closed edge for the vehicles already on it.
+    public var closedEdgeSpeed = 1.0
+    /// Graph edge of each entry of `.roadSpeedFactor` (-1: not a traffic edge); empty without one.
+    var speedFactorEdges: [Int] = []
+    var appliedFactors: [Double] = []
+    /// Vehicles re-routed around closures so far.
+    public private(set) var rerouted = 0
 
     public init(simulation: TrafficSimulation) { self.simulation = simulation }
 
@@ -26,10 +37,30 @@ public struct TrafficProcess: SimProcess {
         book(&context.ledger)
     }
 
+    public mutating func bind(_ context: inout ProcessContext) throws {
+        guard context.fields.isDeclared(FieldKey<EntityVector>.roadSpeedFactor.name) else { speedFactorEdges = []; return }
+        let f = try context.fields.value(.roadSpeedFactor)
+        speedFactorEdges = f.ids.map { simulation.graph.edgeIndex[$0] ?? -1 }
+    }
+
     public func maxStep(at time: SimTime) -> SimDuration? { SimDuration(seconds: simulation.options.step) }
 
     public mutating func advance(from: SimTime, to: SimTime, fields: inout ExchangeFields, ledger: inout Ledger) throws {
         let c0 = cpuClock()
+        if !speedFactorEdges.isEmpty {
+            let f = try fields.value(.roadSpeedFactor).values
+            if f != appliedFactors {
+                let g = simulation.graph
+                var factors = [Double](repeating: 1, count: g.edgeCount), caps = [Double](repeating: .infinity, count: g.edgeCount)
+                for (k, e) in speedFactorEdges.enumerated() where e >= 0 {
+                    factors[e] = f[k]
+                    let limit = g.laneSpeed[Int(g.edgeLaneStart[e])]
+                    caps[e] = f[k] >= 1 ? .infinity : (f[k] <= 0 ? closedEdgeSpeed : f[k] * limit)
+                }
+                rerouted += simulation.setEdgeSpeeds(caps: caps, speedFactors: factors)
+                appliedFactors = f
+            }
+        }
         while simulation.time < to.seconds - 1e-9 { simulation.step() }
         cpuSeconds += cpuClock() - c0
         book(&ledger)

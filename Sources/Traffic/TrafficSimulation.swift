@@ -112,6 +112,9 @@ public struct TrafficSimulation: Sendable {
     var laneStart: [Int32] = []
     var laneCap: [Int32] = []
     var laneN: [Int32] = []
+    /// Cap on the speed of each lane (m/s) set from outside, e.g. by flood depth (`FloodedRoads.swift`);
+    /// +∞ when free.
+    var laneSpeedCap: [Double] = []
 
     // Junctions and signals.
     var signals: [SignalController] = []
@@ -224,6 +227,7 @@ public struct TrafficSimulation: Sendable {
         }
         slots = Array(repeating: -1, count: Int(start))
         laneN = Array(repeating: 0, count: graph.laneCount)
+        laneSpeedCap = Array(repeating: .infinity, count: graph.laneCount)
 
         // Signals.
         for p in graph.signalPrograms {

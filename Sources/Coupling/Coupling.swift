@@ -1,2 +1,0 @@
-// Coupling: exchanges between processes (dual drainage, flood depth to road speed, rain field).
-// Not built yet (issue: coupling).
