@@ -63,7 +63,7 @@ let package = Package(
         // Layer 4: couplers and scenarios.
         .target(name: "Coupling", dependencies: ["SimCore", "Stormwater", "Flood", "Traffic"], swiftSettings: checks),
         .target(name: "Scenario", dependencies: [
-            "SimCore", "CityModel", "CityIO", "Coupling", "Flood", "Geometry", "Report",
+            "SimCore", "CityModel", "CityIO", "Coupling", "Flood", "Geometry", "Report", "Stormwater",
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: checks),
 
@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "CityModelTests", dependencies: ["CityModel", "Geometry", "TestSupport"]),
         .testTarget(name: "CityIOTests", dependencies: ["CityIO", "CityModel", "Geometry", "TestSupport", "CSpatiaLite"]),
         .testTarget(name: "SimCoreTests", dependencies: ["SimCore"]),
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "CityIO", "CityModel", "Geometry", "SimCore", "TestSupport", "Flood", "Report"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "CityIO", "CityModel", "Geometry", "SimCore", "TestSupport", "Flood", "Report", "Stormwater"]),
         .testTarget(name: "StormwaterTests", dependencies: ["Stormwater", "CityIO", "CityModel", "Geometry", "SimCore", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Scenario", "CityIO", "CityModel", "Geometry", "TestSupport", "CCairo"]),
         .testTarget(name: "StormwaterValidationTests", dependencies: ["Stormwater", "CityIO", "CityModel", "SimCore", "TestSupport"]),

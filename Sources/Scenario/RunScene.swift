@@ -5,10 +5,12 @@ import Foundation
 import Geometry
 
 /// A scene for `citytwin run` (YAML, `docs/scene-format.md`): a city model, the processes switched
-/// on and their forcing. Today only the surface flood (`processes: [flood]`) runs; the flood part
-/// is read by `FloodScene` (its `flood:` block is optional here and defaults as documented), the
-/// model's water-level sensors become output points, and `drainage`, `traffic` and `interventions:`
-/// are refused with a "not yet" error naming the file, line and key.
+/// on and their forcing. The surface flood (`processes: [flood]`) and the storm sewer
+/// (`processes: [drainage]`, `DrainageScene`, with sponge facilities and pump failures under
+/// `interventions:`) run; the common part (name, duration, rain) is read by `FloodScene` (its
+/// `flood:` block is optional here and defaults as documented), the model's water-level sensors
+/// become output points. `traffic` and the coupled `[flood, drainage]` are refused with a "not yet"
+/// error naming the file, line and key.
 public struct RunScene {
     /// The surface-flood case on the model's terrain.
     public var flood: FloodScene
@@ -20,19 +22,21 @@ public struct RunScene {
     /// Normal water level of the model's water body (m above datum), from the `normal_water_level`
     /// attribute of its `water` parcel; nil when there is none.
     public var waterLevel: Double?
+    /// The storm-sewer part (nil unless `drainage` is among the processes).
+    public var drainage: DrainageScene?
 
     public var name: String { flood.name }
 
     /// Processes `citytwin run` knows, and those it can run today.
     public static let knownProcesses = ["flood", "drainage", "traffic"]
-    public static let runnableProcesses = ["flood"]
+    public static let runnableProcesses = ["flood", "drainage"]
 
     /// Reads and checks the scene at `path`. No run starts when this throws.
     /// - Throws: `InputError` with the file, line and dotted key of the first problem.
     public static func load(_ path: String) throws -> RunScene {
         // Keys first (cheap), so a misspelt key is reported before any file is read.
         let doc = try SceneNode.load(path)
-        let top = try doc.fields(FloodScene.topKeys + ["processes", "interventions"])
+        let top = try doc.fields(FloodScene.topKeys + ["processes", "interventions", "drainage"])
         guard let m = top["model"] else {
             throw doc.error(.missingField, "model: missing (citytwin run needs a city model: its terrain, streets, buildings and sensors)")
         }
@@ -49,15 +53,21 @@ public struct RunScene {
                 guard !processes.contains(name) else { throw item.error(.badValue, "process '\(name)' is listed twice") }
                 processes.append(name)
             }
-            guard !processes.isEmpty else { throw p.error(.badValue, "switch on at least one process (flood)") }
+            guard !processes.isEmpty else { throw p.error(.badValue, "switch on at least one process (flood or drainage)") }
+            if processes.contains("flood") && processes.contains("drainage") {
+                throw p.error(.unsupportedFormat, "flood and drainage together (the coupled dual-drainage run) are not yet available in citytwin run; run [flood] and [drainage] as separate scenes for now")
+            }
         } else {
             throw doc.error(.missingField, "processes: missing (e.g. processes: [flood])")
         }
-        if let i = top["interventions"] {
-            throw i.error(.unsupportedFormat, "not yet available in citytwin run (sponge facilities, closed roads, signal plans and pump failures come with the drainage and traffic processes)")
+        if let i = top["interventions"], !processes.contains("drainage") {
+            throw i.error(.unsupportedFormat, "not yet available in citytwin run for \(processes.joined(separator: ", ")) (sponge facilities and pump failures come with processes: [drainage]; closed roads and signal plans with traffic)")
+        }
+        if let d = top["drainage"], !processes.contains("drainage") {
+            throw d.error(.badValue, "a drainage: block needs drainage among the processes")
         }
         let modelPath = try m.path(relativeTo: path)
-        var flood = try FloodScene.load(path, extraKeys: ["processes", "interventions"], floodRequired: false).scene
+        var flood = try FloodScene.load(path, extraKeys: ["processes", "interventions", "drainage"], floodRequired: false).scene
         guard let model = flood.model else { throw m.error(.missingField, "the model could not be read") }
         guard model.terrain != nil || top["terrain"] != nil else { throw m.error(.missingField, "the model has no terrain; give terrain: a grid") }
         // The model's water-level sensors are output points (their depth series and maxima).
@@ -73,6 +83,11 @@ public struct RunScene {
         for p in model.landUse where p.landUse == "water" {
             if case .number(let v)? = p.attributes["normal_water_level"] { level = v }
         }
-        return RunScene(flood: flood, processes: processes, model: model, modelPath: modelPath, waterLevel: level)
+        var drainage: DrainageScene?
+        if processes.contains("drainage") {
+            drainage = try DrainageScene.load(top["drainage"], flood: flood, forcing: top["forcing"], document: doc)
+            if let i = top["interventions"] { try drainage!.applyInterventions(i, scene: path) }
+        }
+        return RunScene(flood: flood, processes: processes, model: model, modelPath: modelPath, waterLevel: level, drainage: drainage)
     }
 }

@@ -5,23 +5,40 @@ import Foundation
 import Geometry
 import Report
 
-/// Runs a `RunScene` (the surface flood on the model's terrain), computes its KPIs and writes the
-/// run folder through the Report toolkit (`RunFolder`), plus `run.json` (what ran, for `compare`)
-/// and `flood_summary.json` (the flood engine's summary with its mass balance).
+/// Runs a `RunScene` (the surface flood on the model's terrain and/or the storm sewer), computes
+/// its KPIs and writes the run folder through the Report toolkit (`RunFolder`), plus `run.json`
+/// (what ran, for `compare`), `flood_summary.json` (the flood engine's summary with its mass
+/// balance) and `drainage_summary.json` (the stormwater engine's summary in SI units).
 public struct SceneRun {
     public let scene: RunScene
-    public private(set) var flood: FloodRun
+    /// The surface flood (nil when `flood` is not among the processes).
+    public private(set) var flood: FloodRun?
+    /// The storm sewer (nil when `drainage` is not among the processes).
+    public private(set) var drainage: DrainageRun?
+    /// The same scene without its sponge facilities, run for the sponge-city KPIs (nil without sponge).
+    public private(set) var spongeBaseline: DrainageRun?
     public private(set) var started = Date()
 
     public init(scene: RunScene, threads: Int) throws {
         self.scene = scene
-        flood = try FloodRun(scene: scene.flood, threads: threads)
+        if scene.processes.contains("flood") { flood = try FloodRun(scene: scene.flood, threads: threads) }
+        if let d = scene.drainage {
+            drainage = try DrainageRun(scene: d)
+            if let b = d.withoutSponge { spongeBaseline = try DrainageRun(scene: b) }
+        }
     }
 
     /// Runs to the scene's end; `progress(fraction, simulated seconds)` after each report step.
     public mutating func run(progress: (Double, Double) -> Void = { _, _ in }) {
         started = Date()
-        flood.run(progress: progress)
+        flood?.run(progress: progress)
+        drainage?.run(progress: progress)
+        spongeBaseline?.run()
+    }
+
+    /// Wall-clock time of the simulations (s).
+    public var wallSeconds: Double {
+        (flood?.wallSeconds ?? 0) + (drainage?.wallSeconds ?? 0) + (spongeBaseline?.wallSeconds ?? 0)
     }
 
     /// Depth thresholds of the flooding KPIs (m): passable with care, impassable for cars.
@@ -30,7 +47,8 @@ public struct SceneRun {
     /// The maximum flood depth (m) over the run on the terrain grid: the maximum depth above the
     /// initial water (so the river at its normal level counts only by how much it rose); NODATA
     /// −9999 on blocked cells.
-    public var maxDepth: Raster<Double> {
+    public var maxDepth: Raster<Double>? {
+        guard let flood else { return nil }
         let g = scene.flood.setup.grid
         let s = flood.statistics.maxDepth
         let h0 = scene.flood.setup.initialDepth
@@ -39,10 +57,20 @@ public struct SceneRun {
         }, noData: -9999)
     }
 
-    /// The run's KPIs (see `SceneKPIs.flood`).
+    /// The run's KPIs (see `SceneKPIs.flood`, `DrainageKPIs.drainage` and `DrainageKPIs.sponge`).
     public var kpis: [KPI] {
+        var out = floodKPIs
+        if let drainage {
+            out += drainage.kpis
+            if let spongeBaseline { out += DrainageKPIs.sponge(drainage, baseline: spongeBaseline) }
+        }
+        return out
+    }
+
+    /// The flood KPIs (empty without the flood process).
+    var floodKPIs: [KPI] {
+        guard let flood, let d = maxDepth else { return [] }
         let b = flood.simulation.balance
-        let d = maxDepth
         let points = flood.gauges.gauges.map { (name: $0.name, maxDepth: d.values[$0.cell]) }
         let edges = scene.flood.setup.boundaries.enumerated().map {
             (name: $0.element.name, net: flood.simulation.boundaryVolumes[$0.offset].outflow - flood.simulation.boundaryVolumes[$0.offset].inflow)
@@ -56,17 +84,30 @@ public struct SceneRun {
     /// Everything the report draws: KPIs, the depth field, the hyetograph and the sensors' depths.
     public var results: RunResults {
         let info = RunInfo(scene: scene.flood.file, model: scene.model.name, crs: scene.model.crs, started: started,
-                           simulatedDuration: scene.flood.duration, wallClock: flood.wallSeconds)
+                           simulatedDuration: scene.flood.duration, wallClock: wallSeconds)
         var rain: TimeSeries?
         if let r = scene.flood.rainfall {
             rain = TimeSeries(name: "rainfall", unit: "mm/h", times: r.times, values: r.values,
                               interpolation: r.interpolation == .step ? .step : .linear)
         }
-        let g = flood.gauges
-        let depths = g.gauges.enumerated().map { k, p in
-            TimeSeries(name: "\(p.name) depth", unit: "m", times: g.times, values: g.depth[k].map(Double.init))
+        var depths: [TimeSeries] = []
+        if let g = flood?.gauges {
+            depths = g.gauges.enumerated().map { k, p in
+                TimeSeries(name: "\(p.name) depth", unit: "m", times: g.times, values: g.depth[k].map(Double.init))
+            }
         }
-        return RunResults(info: info, kpis: kpis, maxDepth: maxDepth, rainfall: rain, otherSeries: depths)
+        var r = RunResults(info: info, kpis: kpis, maxDepth: maxDepth, rainfall: rain, otherSeries: depths)
+        if let drainage {
+            r.nodeFlooding = drainage.nodeFlooding
+            r.outfallFlows = drainage.outfallSeries
+            r.pipes = drainage.pipeFlows
+            r.otherSeries.append(TimeSeries(name: "total outfall flow", unit: "m³/s", times: drainage.times, values: drainage.totalOutfallFlow))
+            if let b = spongeBaseline {
+                r.otherSeries.append(TimeSeries(name: "total outfall flow without sponge facilities", unit: "m³/s",
+                                                times: b.times, values: b.totalOutfallFlow))
+            }
+        }
+        return r
     }
 
     /// Writes the run folder at `folder` (refused when it exists, unless `overwrite`; the earlier
@@ -87,8 +128,9 @@ public struct SceneRun {
         }
         try put(RunRecord(name: scene.name, scene: scene.flood.file, model: scene.modelPath, modelName: scene.model.name,
                           crs: scene.model.crs.description, processes: scene.processes, started: started,
-                          simulatedDuration: scene.flood.duration, wallSeconds: flood.wallSeconds), "run.json")
-        try put(flood.summary, "flood_summary.json")
+                          simulatedDuration: scene.flood.duration, wallSeconds: wallSeconds), "run.json")
+        if let flood { try put(flood.summary, "flood_summary.json") }
+        if let drainage { try put(DrainageKPIs.summary(drainage, baseline: spongeBaseline), "drainage_summary.json") }
         return files.sorted()
     }
 }

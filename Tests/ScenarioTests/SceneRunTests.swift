@@ -95,7 +95,7 @@ func stormScene(years: Double, name: String, extra: String = "", storm: String? 
 
     @Test func refusesProcessesNotYetBuilt() throws {
         try expectError(stormScene(years: 50, name: "s").replacingOccurrences(of: "[flood]", with: "[flood, drainage]"),
-                        line: 6, contains: ["E103", "processes[1]", "not yet"])
+                        line: 6, contains: ["E103", "processes", "not yet"])
         try expectError(stormScene(years: 50, name: "s", extra: "interventions: {sponge: {all_candidates: true}}"),
                         line: 19, contains: ["E103", "interventions", "not yet"])
     }
