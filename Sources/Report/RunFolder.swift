@@ -147,6 +147,7 @@ public enum RunFolder {
                                           b: try ReportFigure(caption: "mean delay (s/veh)", canvas: mb, alt: "delay map B"),
                                           difference: try ReportFigure(caption: "A − B (s/veh): blue where A is faster", canvas: md, alt: "delay difference map")))
             }
+            if let row = try drainageComparisonRow(a: a, b: b, basemap: basemap, file: file) { rows.append(row) }
             let enc = JSONEncoder(); enc.outputFormatting = [.prettyPrinted, .sortedKeys]
             struct Both: Encodable { var a: [KPI]; var b: [KPI]; var sceneA: String; var sceneB: String }
             try AtomicFile.write(Array(try enc.encode(Both(a: a.kpis, b: b.kpis, sceneA: a.info.scene, sceneB: b.info.scene))), to: file("kpis.json"))

@@ -1,6 +1,7 @@
 import CityIO
 import CityModel
 import Foundation
+import Geometry
 import Report
 import Scenario
 import Stormwater
@@ -85,7 +86,7 @@ func drainageScene(years: Double, name: String, extra: String = "", drainage: St
         try expectError(dry, line: 1, contains: ["forcing.rain: missing"])
         // Rain samples unevenly spaced.
         let uneven = dry + "forcing:\n  rain:\n    series: [[0, 10], [300, 20], [900, 0]]\n"
-        try expectError(uneven, line: 9, contains: ["forcing.rain", "equally spaced"])
+        try expectError(uneven, line: 10, contains: ["forcing.rain", "equally spaced"])
     }
 }
 
@@ -111,7 +112,8 @@ func drainageScene(years: Double, name: String, extra: String = "", drainage: St
         #expect(abs(try kpi("Outfall volume") - outfalls.values.reduce(0) { $0 + $1.totalVolume }) < 1e-6)
         for (id, o) in outfalls {
             #expect(abs(try kpi("Volume at \(id)") - o.totalVolume) < 1e-9)
-            #expect(abs(try kpi("Peak flow at \(id)") - o.peakInflow) < 1e-9)
+            // The summary converts flows with SWMM's rounded 0.02832 m³/s per cfs, the KPIs exactly.
+            #expect(abs(try kpi("Peak flow at \(id)") - o.peakInflow) <= 2e-4 * o.peakInflow)
         }
         #expect(try kpi("Peak outfall flow (all outfalls)") <= outfalls.values.reduce(0) { $0 + $1.peakInflow } + 1e-9)
         #expect(try kpi("Peak outfall flow (all outfalls)") > 0)
@@ -145,7 +147,7 @@ func drainageScene(years: Double, name: String, extra: String = "", drainage: St
         #expect(pipes.features.count == scene.model.drainageLinks.count)
         for p in pipes.features.prefix(20) {
             guard case .number(let q)? = p.properties["peak_flow_m3s"] else { Issue.record("no peak flow on \(p.id)"); continue }
-            #expect(abs(q - (summary.linkPeakFlow[p.id] ?? -1)) < 1e-9)
+            #expect(abs(q - (summary.linkPeakFlow[p.id] ?? -1)) <= 2e-4 * q + 1e-12)
         }
         // Outfall CSV: one column per outfall.
         let csv = try CSVTimeSeries.read(path: "\(dir)/timeseries/outfall_flows.csv")
