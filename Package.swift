@@ -70,7 +70,7 @@ let package = Package(
         // Layer 4: couplers and scenarios.
         .target(name: "Coupling", dependencies: ["SimCore", "Stormwater", "Flood", "Traffic"], swiftSettings: checks),
         .target(name: "Scenario", dependencies: [
-            "SimCore", "CityModel", "CityIO", "Coupling", "Flood", "Geometry", "Report", "Traffic",
+            "SimCore", "CityModel", "CityIO", "Coupling", "Flood", "Geometry", "Report", "Stormwater", "Traffic",
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: checks),
 
@@ -97,7 +97,7 @@ let package = Package(
         .testTarget(name: "CityModelTests", dependencies: ["CityModel", "Geometry", "TestSupport"]),
         .testTarget(name: "CityIOTests", dependencies: ["CityIO", "CityModel", "Geometry", "TestSupport", "CSpatiaLite"]),
         .testTarget(name: "SimCoreTests", dependencies: ["SimCore"]),
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "CityIO", "CityModel", "Geometry", "SimCore", "TestSupport", "Flood", "Report", "Traffic"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "CityIO", "CityModel", "Geometry", "SimCore", "TestSupport", "Flood", "Report", "Stormwater", "Traffic"]),
         .testTarget(name: "StormwaterTests", dependencies: ["Stormwater", "CityIO", "CityModel", "Geometry", "SimCore", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Scenario", "CityIO", "CityModel", "Geometry", "TestSupport", "CCairo"]),
         .testTarget(name: "StormwaterValidationTests", dependencies: ["Stormwater", "CityIO", "CityModel", "SimCore", "TestSupport"]),

@@ -52,6 +52,7 @@ public struct ResultLayer: Sendable {
 /// | `node_flooding` | Point | `volume_m3`, `peak_rate_m3s`, `duration_s` — nodes with flooding volume > 0 |
 /// | `link_flows` | LineString | `lanes`, `flow_vehh`, `mean_speed_ms`, `free_speed_ms`, `speed_ratio`, `delay_s` |
 /// | `junction_delays` | Point | `delay_s`, `max_queue_veh`, `throughput_vehh` |
+/// | `pipe_flows` | LineString | `diameter_m`, `peak_flow_m3s`, `full_flow_m3s`, `peak_over_full`, `upstream_max_depth_m` — drainage conduits |
 ///
 /// Layers without features are still produced (empty), so every run folder has the same files.
 public enum ResultLayers {
@@ -91,7 +92,14 @@ public enum ResultLayers {
         for j in r.junctions {
             junctions.append(id: j.id, shape: .point(j.position), [.number(j.delay), .number(j.maxQueue), .number(j.throughput)])
         }
-        return [depth, flooded, nodes, links, junctions]
+        var pipes = ResultLayer(name: "pipe_flows", geometry: .lineString,
+                                columns: [.init("diameter_m", .real), .init("peak_flow_m3s", .real), .init("full_flow_m3s", .real),
+                                          .init("peak_over_full", .real), .init("upstream_max_depth_m", .real)])
+        for p in r.pipes {
+            pipes.append(id: p.id, shape: .lineString(p.shape),
+                         [.number(p.diameter), .number(p.peakFlow), .number(p.fullFlow), .number(p.peakOverFull), .number(p.upstreamMaxDepth)])
+        }
+        return [depth, flooded, nodes, links, junctions, pipes]
     }
 }
 

@@ -76,6 +76,29 @@ public struct NodeFlooding: Hashable, Codable, Sendable {
     }
 }
 
+/// Flow in one drainage conduit over the run.
+public struct PipeFlow: Hashable, Codable, Sendable {
+    public var id: String
+    /// The conduit's line in the model's CRS, from its upstream to its downstream node.
+    public var shape: Polyline
+    /// Diameter or height of the cross-section (m).
+    public var diameter: Double
+    /// Peak absolute flow over the run (m³/s, all barrels).
+    public var peakFlow: Double
+    /// Full-pipe (Manning) capacity (m³/s, all barrels); 0 when not a conduit.
+    public var fullFlow: Double
+    /// Maximum water depth at the upstream node over the run (m above its invert).
+    public var upstreamMaxDepth: Double
+
+    public init(id: String, shape: Polyline, diameter: Double, peakFlow: Double, fullFlow: Double, upstreamMaxDepth: Double) {
+        self.id = id; self.shape = shape; self.diameter = diameter; self.peakFlow = peakFlow
+        self.fullFlow = fullFlow; self.upstreamMaxDepth = upstreamMaxDepth
+    }
+
+    /// Peak flow over full capacity (NaN without a capacity).
+    public var peakOverFull: Double { fullFlow > 0 ? peakFlow / fullFlow : .nan }
+}
+
 /// Traffic on one directed road link over the run.
 public struct LinkResult: Hashable, Codable, Sendable {
     public var id: String
@@ -150,6 +173,8 @@ public struct RunResults: Sendable {
     public var queues: [TimeSeries]
     /// Any other series to export as CSV (levels at sensors, network volume…).
     public var otherSeries: [TimeSeries]
+    /// Peak flows of the drainage conduits (empty without a drainage run).
+    public var pipes: [PipeFlow] = []
 
     public init(info: RunInfo, kpis: [KPI] = [], maxDepth: Raster<Double>? = nil, nodeFlooding: [NodeFlooding] = [],
                 links: [LinkResult] = [], junctions: [JunctionResult] = [], rainfall: TimeSeries? = nil,

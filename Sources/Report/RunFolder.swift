@@ -14,6 +14,7 @@ import Geometry
 ///   geojson/<layer>.geojson   the same layers in WGS 84 (RFC 7946, 7 decimals)
 ///   maps/max_depth.png        depth over hillshade, streets, buildings, node flooding
 ///   maps/traffic_speed.png    speed ratio on the links;  maps/traffic_delay.png
+///   maps/drainage.png         conduits by peak flow / capacity, node flooding circles
 ///   charts/hydrograph.png|svg hyetograph and outfall hydrographs;  charts/queues.png|svg
 ///   timeseries/<name>.csv     rainfall, outfall flows, queues, other series (CSV, time in s)
 /// ```
@@ -62,6 +63,14 @@ public enum RunFolder {
                 let dm = try ResultMaps.trafficMap(basemap: basemap, links: r.links, metric: .delay, title: "Traffic delay", subtitle: sub)
                 try dm.write(to: file("maps/traffic_delay.png"))
                 figures.append(try ReportFigure(caption: "Mean delay per vehicle on each link (s/veh).", canvas: dm, alt: "map of traffic delay"))
+            }
+            if !r.pipes.isEmpty {
+                let c = try ResultMaps.drainageMap(basemap: basemap, pipes: r.pipes, nodeFlooding: r.nodeFlooding,
+                                                   title: "Storm sewer: peak flow and node flooding", subtitle: sub)
+                try c.write(to: file("maps/drainage.png"))
+                figures.append(try ReportFigure(caption: "Storm sewer: each conduit coloured by its peak flow over its full-pipe capacity (above 1: under pressure), width by diameter"
+                                                + (r.nodeFlooding.contains { $0.volume > 0 } ? "; circles: flooding volume per manhole (area ∝ m³)." : "."),
+                                                canvas: c, alt: "map of the storm sewer's peak flows and node flooding"))
             }
             if r.rainfall != nil || !r.outfallFlows.isEmpty {
                 let (c, _) = try ResultCharts.hydrograph(rainfall: r.rainfall, flows: r.outfallFlows, title: "Rainfall and outfall flows", subtitle: sub)
@@ -138,6 +147,7 @@ public enum RunFolder {
                                           b: try ReportFigure(caption: "mean delay (s/veh)", canvas: mb, alt: "delay map B"),
                                           difference: try ReportFigure(caption: "A − B (s/veh): blue where A is faster", canvas: md, alt: "delay difference map")))
             }
+            if let row = try drainageComparisonRow(a: a, b: b, basemap: basemap, file: file) { rows.append(row) }
             let enc = JSONEncoder(); enc.outputFormatting = [.prettyPrinted, .sortedKeys]
             struct Both: Encodable { var a: [KPI]; var b: [KPI]; var sceneA: String; var sceneB: String }
             try AtomicFile.write(Array(try enc.encode(Both(a: a.kpis, b: b.kpis, sceneA: a.info.scene, sceneB: b.info.scene))), to: file("kpis.json"))

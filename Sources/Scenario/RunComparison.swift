@@ -6,7 +6,8 @@ import Report
 
 /// Compares two run folders written by `SceneRun` (`citytwin compare RUN_A RUN_B`): reads each
 /// one's `kpis.json`, `max_depth.asc` and `run.json`, and writes the Report toolkit's comparison
-/// folder (`compare.html`, `kpis.json`, depth maps of A and B on one scale and the A − B map), plus
+/// folder (`compare.html`, `kpis.json`, depth maps of A and B on one scale and the A − B map, the
+/// storm-sewer maps and the A − B peak pipe flow map when both ran the drainage), plus
 /// `differences.json` (every KPI present in both: A, B and A − B) and `max_depth_difference.asc`
 /// (A − B in m; NODATA where either run has none).
 public enum RunComparison {
@@ -45,7 +46,9 @@ public enum RunComparison {
         let info = RunInfo(scene: record?.scene ?? folder, model: record?.modelName ?? "", crs: CRS(record?.crs ?? "EPSG:4547"),
                            started: record?.started ?? Date(timeIntervalSince1970: 0), simulatedDuration: record?.simulatedDuration ?? 0,
                            wallClock: record?.wallSeconds)
-        return Loaded(record: record, results: RunResults(info: info, kpis: kpis, maxDepth: depth, links: TrafficRun.loadLinks(folder: folder)))
+        var results = RunResults(info: info, kpis: kpis, maxDepth: depth, links: TrafficRun.loadLinks(folder: folder))
+        (results.nodeFlooding, results.pipes) = try RunFolder.readDrainage(folder: folder)
+        return Loaded(record: record, results: results)
     }
 
     /// KPIs in both runs, in A's order, with A − B.

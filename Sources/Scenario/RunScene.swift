@@ -5,11 +5,13 @@ import Foundation
 import Geometry
 
 /// A scene for `citytwin run` (YAML, `docs/scene-format.md`): a city model, the processes switched
-/// on and their forcing. The surface flood (`processes: [flood]`) and the traffic microsimulation
-/// (`processes: [traffic]`, read by `TrafficScene` with its `interventions:` signal plan and closed
-/// roads) run; the flood part is read by `FloodScene` (its `flood:` block is optional here and
-/// defaults as documented), the model's water-level sensors become output points, and `drainage`
-/// and non-traffic `interventions:` are refused with a "not yet" error naming the file, line and key.
+/// on and their forcing. The surface flood (`processes: [flood]`), the storm sewer
+/// (`processes: [drainage]`, `DrainageScene`, with sponge facilities and pump failures under
+/// `interventions:`) and the traffic microsimulation (`processes: [traffic]`, read by
+/// `TrafficScene` with its `interventions:` signal plan and closed roads) run; the common part
+/// (name, duration, rain) is read by `FloodScene` (its `flood:` block is optional here and defaults
+/// as documented), the model's water-level sensors become output points. The coupled
+/// `[flood, drainage]` is refused with a "not yet" error naming the file, line and key.
 public struct RunScene {
     /// The surface-flood case on the model's terrain.
     public var flood: FloodScene
@@ -23,19 +25,21 @@ public struct RunScene {
     public var waterLevel: Double?
     /// The traffic part (`processes: [traffic]`): road network, OD demand, control, interventions.
     public var traffic: TrafficScene?
+    /// The storm-sewer part (nil unless `drainage` is among the processes).
+    public var drainage: DrainageScene?
 
     public var name: String { flood.name }
 
     /// Processes `citytwin run` knows, and those it can run today.
     public static let knownProcesses = ["flood", "drainage", "traffic"]
-    public static let runnableProcesses = ["flood", "traffic"]
+    public static let runnableProcesses = ["flood", "drainage", "traffic"]
 
     /// Reads and checks the scene at `path`. No run starts when this throws.
     /// - Throws: `InputError` with the file, line and dotted key of the first problem.
     public static func load(_ path: String) throws -> RunScene {
         // Keys first (cheap), so a misspelt key is reported before any file is read.
         let doc = try SceneNode.load(path)
-        let top = try doc.fields(FloodScene.topKeys + ["processes", "interventions", "traffic"])
+        let top = try doc.fields(FloodScene.topKeys + ["processes", "interventions", "drainage", "traffic"])
         guard let m = top["model"] else {
             throw doc.error(.missingField, "model: missing (citytwin run needs a city model: its terrain, streets, buildings and sensors)")
         }
@@ -52,16 +56,30 @@ public struct RunScene {
                 guard !processes.contains(name) else { throw item.error(.badValue, "process '\(name)' is listed twice") }
                 processes.append(name)
             }
-            guard !processes.isEmpty else { throw p.error(.badValue, "switch on at least one process (flood)") }
+            guard !processes.isEmpty else { throw p.error(.badValue, "switch on at least one process (flood or drainage)") }
+            if processes.contains("flood") && processes.contains("drainage") {
+                throw p.error(.unsupportedFormat, "flood and drainage together (the coupled dual-drainage run) are not yet available in citytwin run; run [flood] and [drainage] as separate scenes for now")
+            }
         } else {
             throw doc.error(.missingField, "processes: missing (e.g. processes: [flood])")
         }
-        if let i = top["interventions"], !processes.contains("traffic") {
-            throw i.error(.unsupportedFormat, "not yet available in citytwin run (sponge facilities, closed roads, signal plans and pump failures come with the drainage and traffic processes)")
+        if let i = top["interventions"] {
+            // Each intervention belongs to a process; the process must be switched on.
+            let k = try i.fields(TrafficScene.interventionKeys + DrainageScene.interventionKeys)
+            for key in k.keys.sorted() {
+                let node = k[key]!
+                let owner = TrafficScene.interventionKeys.contains(key) ? "traffic" : "drainage"
+                guard processes.contains(owner) else {
+                    throw node.error(.badValue, "\(key) needs \(owner) among the processes (processes: [\(processes.joined(separator: ", "))])")
+                }
+            }
         }
-        let modelPath = try m.path(relativeTo: path)
+        if let d = top["drainage"], !processes.contains("drainage") {
+            throw d.error(.badValue, "a drainage: block needs drainage among the processes")
+        }
         if let t = top["traffic"], !processes.contains("traffic") { throw t.error(.badValue, "traffic: given, but processes does not list traffic") }
-        var flood = try FloodScene.load(path, extraKeys: ["processes", "interventions", "traffic"], floodRequired: false).scene
+        let modelPath = try m.path(relativeTo: path)
+        var flood = try FloodScene.load(path, extraKeys: ["processes", "interventions", "drainage", "traffic"], floodRequired: false).scene
         guard let model = flood.model else { throw m.error(.missingField, "the model could not be read") }
         guard model.terrain != nil || top["terrain"] != nil else { throw m.error(.missingField, "the model has no terrain; give terrain: a grid") }
         // The model's water-level sensors are output points (their depth series and maxima).
@@ -77,7 +95,12 @@ public struct RunScene {
         for p in model.landUse where p.landUse == "water" {
             if case .number(let v)? = p.attributes["normal_water_level"] { level = v }
         }
-        var scene = RunScene(flood: flood, processes: processes, model: model, modelPath: modelPath, waterLevel: level)
+        var drainage: DrainageScene?
+        if processes.contains("drainage") {
+            drainage = try DrainageScene.load(top["drainage"], flood: flood, forcing: top["forcing"], document: doc)
+            if let i = top["interventions"] { try drainage!.applyInterventions(i, scene: path) }
+        }
+        var scene = RunScene(flood: flood, processes: processes, model: model, modelPath: modelPath, waterLevel: level, drainage: drainage)
         if processes.contains("traffic") {
             guard let t = top["traffic"] else { throw doc.error(.missingField, "traffic: missing (processes lists traffic; give traffic: {demand: {od: FILE}})") }
             scene.traffic = try TrafficScene.load(t, interventions: top["interventions"], scenePath: path, model: model,

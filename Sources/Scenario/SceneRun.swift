@@ -5,12 +5,18 @@ import Foundation
 import Geometry
 import Report
 
-/// Runs a `RunScene` (the surface flood on the model's terrain), computes its KPIs and writes the
-/// run folder through the Report toolkit (`RunFolder`), plus `run.json` (what ran, for `compare`)
-/// and `flood_summary.json` (the flood engine's summary with its mass balance).
+/// Runs a `RunScene` (the surface flood on the model's terrain and/or the storm sewer), computes
+/// its KPIs and writes the run folder through the Report toolkit (`RunFolder`), plus `run.json`
+/// (what ran, for `compare`), `flood_summary.json` (the flood engine's summary with its mass
+/// balance) and `drainage_summary.json` (the stormwater engine's summary in SI units).
 public struct SceneRun {
     public let scene: RunScene
-    public private(set) var flood: FloodRun
+    /// The surface flood (nil when `flood` is not among the processes).
+    public private(set) var flood: FloodRun?
+    /// The storm sewer (nil when `drainage` is not among the processes).
+    public private(set) var drainage: DrainageRun?
+    /// The same scene without its sponge facilities, run for the sponge-city KPIs (nil without sponge).
+    public private(set) var spongeBaseline: DrainageRun?
     public private(set) var started = Date()
     /// The traffic run when the scene switches traffic on.
     public private(set) var traffic: TrafficRun?
@@ -18,16 +24,30 @@ public struct SceneRun {
 
     public init(scene: RunScene, threads: Int) throws {
         self.scene = scene
-        flood = try FloodRun(scene: scene.flood, threads: threads)
+        if scene.processes.contains("flood") { flood = try FloodRun(scene: scene.flood, threads: threads) }
+        if let d = scene.drainage {
+            drainage = try DrainageRun(scene: d)
+            if let b = d.withoutSponge { spongeBaseline = try DrainageRun(scene: b) }
+        }
         if let t = scene.traffic { traffic = try TrafficRun(scene: t) }
     }
 
     /// Runs to the scene's end; `progress(fraction, simulated seconds)` after each report step.
     public mutating func run(progress: (Double, Double) -> Void = { _, _ in }) {
         started = Date()
-        let parts = Double((runsFlood ? 1 : 0) + (traffic != nil ? 1 : 0))
-        if runsFlood { flood.run { f, t in progress(f / parts, t) } }
-        traffic?.run { f, t in progress((parts - 1 + f) / parts, t) }
+        // Progress runs over the parts in turn (the sponge baseline is not counted).
+        let parts = Double((flood != nil ? 1 : 0) + (drainage != nil ? 1 : 0) + (traffic != nil ? 1 : 0))
+        var done = 0.0
+        if flood != nil { flood!.run { f, t in progress((done + f) / parts, t) }; done += 1 }
+        if drainage != nil { drainage!.run { f, t in progress((done + f) / parts, t) }; done += 1 }
+        spongeBaseline?.run()
+        traffic?.run { f, t in progress((done + f) / parts, t) }
+    }
+
+    /// Wall-clock time of the simulations (s).
+    public var wallSeconds: Double {
+        (flood?.wallSeconds ?? 0) + (drainage?.wallSeconds ?? 0) + (spongeBaseline?.wallSeconds ?? 0)
+            + (traffic?.wallSeconds ?? 0)
     }
 
     /// Depth thresholds of the flooding KPIs (m): passable with care, impassable for cars.
@@ -36,7 +56,8 @@ public struct SceneRun {
     /// The maximum flood depth (m) over the run on the terrain grid: the maximum depth above the
     /// initial water (so the river at its normal level counts only by how much it rose); NODATA
     /// −9999 on blocked cells.
-    public var maxDepth: Raster<Double> {
+    public var maxDepth: Raster<Double>? {
+        guard let flood else { return nil }
         let g = scene.flood.setup.grid
         let s = flood.statistics.maxDepth
         let h0 = scene.flood.setup.initialDepth
@@ -45,15 +66,20 @@ public struct SceneRun {
         }, noData: -9999)
     }
 
-    /// The run's KPIs (see `SceneKPIs.flood`).
+    /// The run's KPIs (see `SceneKPIs.flood`, `DrainageKPIs.drainage` and `DrainageKPIs.sponge`).
     public var kpis: [KPI] {
-        guard runsFlood else { return traffic?.kpis ?? [] }
-        return floodKPIs + (traffic?.kpis ?? [])
+        var out = floodKPIs
+        if let drainage {
+            out += drainage.kpis
+            if let spongeBaseline { out += DrainageKPIs.sponge(drainage, baseline: spongeBaseline) }
+        }
+        return out + (traffic?.kpis ?? [])
     }
 
+    /// The flood KPIs (empty without the flood process).
     var floodKPIs: [KPI] {
+        guard let flood, let d = maxDepth else { return [] }
         let b = flood.simulation.balance
-        let d = maxDepth
         let points = flood.gauges.gauges.map { (name: $0.name, maxDepth: d.values[$0.cell]) }
         let edges = scene.flood.setup.boundaries.enumerated().map {
             (name: $0.element.name, net: flood.simulation.boundaryVolumes[$0.offset].outflow - flood.simulation.boundaryVolumes[$0.offset].inflow)
@@ -67,18 +93,30 @@ public struct SceneRun {
     /// Everything the report draws: KPIs, the depth field, the hyetograph and the sensors' depths.
     public var results: RunResults {
         let info = RunInfo(scene: scene.flood.file, model: scene.model.name, crs: scene.model.crs, started: started,
-                           simulatedDuration: scene.flood.duration, wallClock: flood.wallSeconds)
+                           simulatedDuration: scene.flood.duration, wallClock: wallSeconds)
         var rain: TimeSeries?
         if let r = scene.flood.rainfall {
             rain = TimeSeries(name: "rainfall", unit: "mm/h", times: r.times, values: r.values,
                               interpolation: r.interpolation == .step ? .step : .linear)
         }
-        let g = flood.gauges
-        let depths = g.gauges.enumerated().map { k, p in
-            TimeSeries(name: "\(p.name) depth", unit: "m", times: g.times, values: g.depth[k].map(Double.init))
+        var depths: [TimeSeries] = []
+        if let g = flood?.gauges {
+            depths = g.gauges.enumerated().map { k, p in
+                TimeSeries(name: "\(p.name) depth", unit: "m", times: g.times, values: g.depth[k].map(Double.init))
+            }
         }
-        var r = runsFlood ? RunResults(info: info, kpis: kpis, maxDepth: maxDepth, rainfall: rain, otherSeries: depths) : RunResults(info: info, kpis: kpis)
-        if let t = traffic { r.info.wallClock = (runsFlood ? flood.wallSeconds : 0) + t.wallSeconds; t.addResults(to: &r, model: scene.model) }
+        var r = RunResults(info: info, kpis: kpis, maxDepth: maxDepth, rainfall: rain, otherSeries: depths)
+        if let drainage {
+            r.nodeFlooding = drainage.nodeFlooding
+            r.outfallFlows = drainage.outfallSeries
+            r.pipes = drainage.pipeFlows
+            r.otherSeries.append(TimeSeries(name: "total outfall flow", unit: "m³/s", times: drainage.times, values: drainage.totalOutfallFlow))
+            if let b = spongeBaseline {
+                r.otherSeries.append(TimeSeries(name: "total outfall flow without sponge facilities", unit: "m³/s",
+                                                times: b.times, values: b.totalOutfallFlow))
+            }
+        }
+        if let t = traffic { t.addResults(to: &r, model: scene.model) }
         return r
     }
 
@@ -100,9 +138,9 @@ public struct SceneRun {
         }
         try put(RunRecord(name: scene.name, scene: scene.flood.file, model: scene.modelPath, modelName: scene.model.name,
                           crs: scene.model.crs.description, processes: scene.processes, started: started,
-                          simulatedDuration: scene.flood.duration,
-                          wallSeconds: (runsFlood ? flood.wallSeconds : 0) + (traffic?.wallSeconds ?? 0)), "run.json")
-        if runsFlood { try put(flood.summary, "flood_summary.json") }
+                          simulatedDuration: scene.flood.duration, wallSeconds: wallSeconds), "run.json")
+        if let flood { try put(flood.summary, "flood_summary.json") }
+        if let drainage { try put(DrainageKPIs.summary(drainage, baseline: spongeBaseline), "drainage_summary.json") }
         if let t = traffic { files += try t.writeExtras(to: folder) }
         return files.sorted()
     }

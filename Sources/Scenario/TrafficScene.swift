@@ -69,7 +69,7 @@ public struct TrafficScene: Sendable {
         var planPath: String?
         let edges = Set(network.edges.filter { $0.function == .normal }.map(\.id))
         if let i = interventions {
-            let k = try i.fields(interventionKeys)
+            let k = try i.fields(interventionKeys + DrainageScene.interventionKeys)
             if let p = k["signal_plan"] {
                 let file = try p.path(relativeTo: path)
                 guard FileManager.default.fileExists(atPath: file) else { throw p.error(.fileNotFound, "no such signal plan \(file)") }

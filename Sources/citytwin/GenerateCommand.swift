@@ -8,8 +8,8 @@ import Scenario
 /// `citytwin generate …`: synthetic inputs. Today one generator: the demo district.
 struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Generate synthetic inputs (the demo district).",
-        subcommands: [GenerateDistrict.self])
+        abstract: "Generate synthetic inputs (the demo district, a one-year rain record).",
+        subcommands: [GenerateDistrict.self, GenerateRain.self])
 }
 
 struct GenerateDistrict: ParsableCommand {

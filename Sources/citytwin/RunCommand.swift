@@ -33,9 +33,14 @@ struct Run: ParsableCommand {
         }
         var r = try reportingInputErrors { try SceneRun(scene: s, threads: threads) }
         let g = s.flood.setup.grid
-        let setting = s.processes.contains("flood") ? "\(g.width) × \(g.height) cells of \(g.cellSize) m" :
-            "\(s.traffic?.graph.laneCount ?? 0) lanes, \(s.traffic?.demand.trips.count ?? 0) vehicles"
-        print("run \(s.name): \(s.processes.joined(separator: " + ")) on \(s.model.name), \(setting), \(Int(s.flood.duration)) s simulated, \(threads) thread(s)")
+        var what: [String] = []
+        if s.processes.contains("flood") { what.append("\(g.width) × \(g.height) cells of \(g.cellSize) m") }
+        if let d = s.drainage {
+            what.append("\(d.model.drainageNodes.count) drainage nodes, \(d.model.drainageLinks.count) links, \(d.model.subcatchments.count) subcatchments")
+            if !d.sponge.isEmpty { what.append("\(d.sponge.count) sponge facilities (and the same scene without them)") }
+        }
+        if let t = s.traffic { what.append("\(t.graph.laneCount) lanes, \(t.demand.trips.count) vehicles") }
+        print("run \(s.name): \(s.processes.joined(separator: " + ")) on \(s.model.name), \(what.joined(separator: "; ")), \(Int(s.flood.duration)) s simulated, \(threads) thread(s)")
         let tty = isatty(STDOUT_FILENO) != 0
         var lastTenth = -1
         r.run { fraction, t in
@@ -49,7 +54,7 @@ struct Run: ParsableCommand {
             }
         }
         if tty { print("") }
-        print(String(format: "simulated in %.1f s; writing the report…", (s.processes.contains("flood") ? r.flood.wallSeconds : 0) + (r.traffic?.wallSeconds ?? 0)))
+        print(String(format: "simulated in %.1f s; writing the report…", r.wallSeconds))
         try reportingInputErrors { try r.write(to: folder, overwrite: force) }
         for k in r.kpis {
             print("  \(k.group) · \(k.name): \(k.formattedValue) \(k.unit)")

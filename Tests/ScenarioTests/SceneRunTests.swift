@@ -95,9 +95,9 @@ func stormScene(years: Double, name: String, extra: String = "", storm: String? 
 
     @Test func refusesProcessesNotYetBuilt() throws {
         try expectError(stormScene(years: 50, name: "s").replacingOccurrences(of: "[flood]", with: "[flood, drainage]"),
-                        line: 6, contains: ["E103", "processes[1]", "not yet"])
+                        line: 6, contains: ["E103", "processes", "not yet"])
         try expectError(stormScene(years: 50, name: "s", extra: "interventions: {sponge: {all_candidates: true}}"),
-                        line: 19, contains: ["E103", "interventions", "not yet"])
+                        line: 19, contains: ["E105", "interventions.sponge", "needs drainage among the processes"])
     }
 }
 
