@@ -26,7 +26,8 @@ func hills(_ row: Int, _ col: Int) -> Double {
             worst = max(worst, abs(Double(inversePow73(x)) / ref - 1))
             x *= 1.07
         }
-        #expect(worst < 2e-6, "h^(-7/3) relative error \(worst)")
+        // Two Newton steps from the bit-level guess: 7.7e-5 at worst (the scheme's stated bound is 8e-5).
+        #expect(worst < 8e-5, "h^(-7/3) relative error \(worst)")
     }
 
     /// A lake with shores on terrain 150–380 m above datum stays at rest: the surface difference is
