@@ -73,6 +73,23 @@ public struct DrainageRun {
         wallSeconds = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
+    /// Follows a pipe run driven by another loop (the coupled dual-drainage run, `CoupledRun`):
+    /// takes the network state and samples the hydrographs; `finishFollowing` closes the run.
+    mutating func follow(_ sim: StormwaterSimulation) {
+        simulation = sim
+        sample()
+    }
+
+    mutating func finishFollowing(_ sim: StormwaterSimulation) {
+        simulation = sim
+        if times.last.map({ simulation.time > $0 + 1e-6 }) ?? true { sample() }
+        if var a = annualRunoff {
+            a.run()
+            annual = CaptureRatio.year(a)
+            annualRunoff = nil
+        }
+    }
+
     mutating func sample() {
         let q = simulation.nodeInflowSI
         times.append(simulation.time)

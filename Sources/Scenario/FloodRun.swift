@@ -54,6 +54,16 @@ public struct FloodRun {
         wallSeconds = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
+    /// Follows a surface run driven by another loop (the coupled dual-drainage run, `CoupledRun`):
+    /// takes the surface state after an engine tick and folds it into the maxima and arrival times;
+    /// `sampleGauges` at report times. Durations above a threshold then count only the tick's last
+    /// flood step, so `duration_*.asc` is not meaningful for a followed run.
+    mutating func follow(_ sim: FloodSimulation, sampleGauges: Bool) {
+        simulation = sim
+        statistics.record(sim)
+        if sampleGauges { gauges.sample(sim) }
+    }
+
     /// Writes the outputs into `folder` (created if needed).
     public func write(to folder: String) throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

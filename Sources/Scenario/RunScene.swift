@@ -10,8 +10,8 @@ import Geometry
 /// `interventions:`) and the traffic microsimulation (`processes: [traffic]`, read by
 /// `TrafficScene` with its `interventions:` signal plan and closed roads) run; the common part
 /// (name, duration, rain) is read by `FloodScene` (its `flood:` block is optional here and defaults
-/// as documented), the model's water-level sensors become output points. The coupled
-/// `[flood, drainage]` is refused with a "not yet" error naming the file, line and key.
+/// as documented), the model's water-level sensors become output points. `[flood, drainage]` runs
+/// the coupled dual-drainage model (`CoupledRun`).
 public struct RunScene {
     /// The surface-flood case on the model's terrain.
     public var flood: FloodScene
@@ -29,6 +29,8 @@ public struct RunScene {
     public var drainage: DrainageScene?
 
     public var name: String { flood.name }
+    /// Flood and drainage together: the coupled dual-drainage run (`CoupledRun`).
+    public var isCoupled: Bool { processes.contains("flood") && processes.contains("drainage") }
 
     /// Processes `citytwin run` knows, and those it can run today.
     public static let knownProcesses = ["flood", "drainage", "traffic"]
@@ -57,9 +59,6 @@ public struct RunScene {
                 processes.append(name)
             }
             guard !processes.isEmpty else { throw p.error(.badValue, "switch on at least one process (flood or drainage)") }
-            if processes.contains("flood") && processes.contains("drainage") {
-                throw p.error(.unsupportedFormat, "flood and drainage together (the coupled dual-drainage run) are not yet available in citytwin run; run [flood] and [drainage] as separate scenes for now")
-            }
         } else {
             throw doc.error(.missingField, "processes: missing (e.g. processes: [flood])")
         }

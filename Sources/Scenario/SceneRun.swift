@@ -20,12 +20,17 @@ public struct SceneRun {
     public private(set) var started = Date()
     /// The traffic run when the scene switches traffic on.
     public private(set) var traffic: TrafficRun?
+    /// The coupled dual-drainage run when the scene lists flood and drainage (`flood` and `drainage`
+    /// then follow it and are set by `run`).
+    public private(set) var coupled: CoupledRun?
     var runsFlood: Bool { scene.processes.contains("flood") }
 
     public init(scene: RunScene, threads: Int) throws {
         self.scene = scene
-        if scene.processes.contains("flood") { flood = try FloodRun(scene: scene.flood, threads: threads) }
-        if let d = scene.drainage {
+        if scene.isCoupled {
+            coupled = try CoupledRun(scene: scene, threads: threads)
+        } else if scene.processes.contains("flood") { flood = try FloodRun(scene: scene.flood, threads: threads) }
+        if let d = scene.drainage, coupled == nil {
             drainage = try DrainageRun(scene: d)
             if let b = d.withoutSponge { spongeBaseline = try DrainageRun(scene: b) }
         }
@@ -33,8 +38,14 @@ public struct SceneRun {
     }
 
     /// Runs to the scene's end; `progress(fraction, simulated seconds)` after each report step.
-    public mutating func run(progress: (Double, Double) -> Void = { _, _ in }) {
+    /// - Throws: the engine's `SimError` when a process of the coupled run fails.
+    public mutating func run(progress: (Double, Double) -> Void = { _, _ in }) throws {
         started = Date()
+        if coupled != nil {
+            try coupled!.run(progress: progress)
+            flood = coupled!.flood; drainage = coupled!.drainage
+            return
+        }
         // Progress runs over the parts in turn (the sponge baseline is not counted).
         let parts = Double((flood != nil ? 1 : 0) + (drainage != nil ? 1 : 0) + (traffic != nil ? 1 : 0))
         var done = 0.0
@@ -46,7 +57,8 @@ public struct SceneRun {
 
     /// Wall-clock time of the simulations (s).
     public var wallSeconds: Double {
-        (flood?.wallSeconds ?? 0) + (drainage?.wallSeconds ?? 0) + (spongeBaseline?.wallSeconds ?? 0)
+        if let coupled { return coupled.wallSeconds }
+        return (flood?.wallSeconds ?? 0) + (drainage?.wallSeconds ?? 0) + (spongeBaseline?.wallSeconds ?? 0)
             + (traffic?.wallSeconds ?? 0)
     }
 
@@ -73,7 +85,7 @@ public struct SceneRun {
             out += drainage.kpis
             if let spongeBaseline { out += DrainageKPIs.sponge(drainage, baseline: spongeBaseline) }
         }
-        return out + (traffic?.kpis ?? [])
+        return out + (coupled?.kpis ?? []) + (traffic?.kpis ?? [])
     }
 
     /// The flood KPIs (empty without the flood process).
@@ -141,6 +153,7 @@ public struct SceneRun {
                           simulatedDuration: scene.flood.duration, wallSeconds: wallSeconds), "run.json")
         if let flood { try put(flood.summary, "flood_summary.json") }
         if let drainage { try put(DrainageKPIs.summary(drainage, baseline: spongeBaseline), "drainage_summary.json") }
+        if let c = coupled?.summary { try put(c, "coupled_summary.json") }
         if let t = traffic { files += try t.writeExtras(to: folder) }
         return files.sorted()
     }

@@ -43,7 +43,7 @@ struct Run: ParsableCommand {
         print("run \(s.name): \(s.processes.joined(separator: " + ")) on \(s.model.name), \(what.joined(separator: "; ")), \(Int(s.flood.duration)) s simulated, \(threads) thread(s)")
         let tty = isatty(STDOUT_FILENO) != 0
         var lastTenth = -1
-        r.run { fraction, t in
+        do { try r.run { fraction, t in
             if tty {
                 let n = Int(fraction * 30)
                 print("\r[\(String(repeating: "#", count: n))\(String(repeating: ".", count: 30 - n))] \(Int(fraction * 100)) % t = \(Int(t)) s", terminator: "")
@@ -52,6 +52,9 @@ struct Run: ParsableCommand {
                 lastTenth = Int(fraction * 10)
                 print("\(lastTenth * 10) % t = \(Int(t)) s")
             }
+        } } catch {
+            FileHandle.standardError.write(Data("\ncitytwin: \(s.flood.file): the run failed: \(error)\n".utf8))
+            throw ExitCode(Exit.invalidModel)
         }
         if tty { print("") }
         print(String(format: "simulated in %.1f s; writing the report…", r.wallSeconds))

@@ -157,7 +157,7 @@ func spongeScene(_ interventions: String, name: String = "s", drainage: String =
                 - {type: green_roof, parcels: all, candidates: 0.5}
             """).write(toFile: path, atomically: true, encoding: .utf8)
         var run = try SceneRun(scene: try RunScene.load(path), threads: 1)
-        run.run()
+        try run.run()
         let d = try #require(run.drainage), b = try #require(run.spongeBaseline)
         let kpis = run.kpis
         func kpi(_ n: String) throws -> Double { try #require(kpis.first { $0.group == DrainageKPIs.spongeGroup && $0.name == n }, "\(n) missing").value }
@@ -172,7 +172,7 @@ func spongeScene(_ interventions: String, name: String = "s", drainage: String =
         let plain = f.file("p.yaml")
         try drainageScene(years: 50, name: "p").write(toFile: plain, atomically: true, encoding: .utf8)
         var p = try SceneRun(scene: try RunScene.load(plain), threads: 1)
-        p.run()
+        try p.run()
         #expect(abs(try #require(p.drainage).runoffVolume - b.runoffVolume) < 1e-9 * b.runoffVolume)
     }
 }

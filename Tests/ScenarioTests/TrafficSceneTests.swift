@@ -16,7 +16,7 @@ import Traffic
     static func run(_ scene: String) throws -> SceneRun {
         let s = try RunScene.load(scene)
         var r = try SceneRun(scene: s, threads: 1)
-        r.run()
+        try r.run()
         return r
     }
 

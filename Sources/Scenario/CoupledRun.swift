@@ -1,0 +1,181 @@
+import CityModel
+import Coupling
+import Flood
+import Foundation
+import Geometry
+import Report
+import SimCore
+import Stormwater
+
+/// The coupled dual-drainage run of a scene (`processes: [flood, drainage]`): the storm sewer
+/// (`StormwaterProcess`), the 2D surface (`FloodProcess`) and the manhole exchange
+/// (`DualDrainageProcess`) on one SimCore engine, set up by `DualDrainageRun.prepare`; the scene's
+/// rain reaches the grid through the `.rainRate` field (`GridRainProcess`), because a flood
+/// process on an engine takes its rain from that field only.
+///
+/// Every junction of the model's network is coupled to the grid cell its point lies in (inlet
+/// diameter 1 m, default `ExchangeCoefficients`). Rain falls once (`RainPartition`): on the grid,
+/// and on the subcatchments whose area the grid does not model. The surface and the pipes are
+/// followed tick by tick into a `FloodRun` and a `DrainageRun`, so the scene's flood results (maximum
+/// depth, sensor depths) and drainage KPIs come out as for the separate runs; the exchange and the
+/// city-wide `CoupledWaterBalance` are added as the "Dual drainage" KPIs.
+public struct CoupledRun {
+    /// The surface (followed: maxima, arrival times, sensor depths) and the pipes (followed:
+    /// outfall hydrographs, flooding at uncoupled nodes, routing summary).
+    public private(set) var flood: FloodRun
+    public private(set) var drainage: DrainageRun
+    /// The coupled inlets (one per junction) and the subcatchments whose rain falls on the grid.
+    public let inlets: [ManholeInlet]
+    public let subcatchmentsOnGrid: [String]
+    /// The coupler at the end (exchange totals per inlet) and the balance; nil before `run`.
+    public private(set) var exchange: DualDrainageProcess?
+    public private(set) var balance: CoupledWaterBalance?
+    /// The engine's ledger at the end; nil before `run`.
+    public private(set) var ledger: LedgerReport?
+    public private(set) var wallSeconds = 0.0
+    var engine: Engine
+    let exchangeName: String, reportStep: Double, duration: Double
+
+    /// Names of the processes on the engine.
+    static let floodName = "flood", pipesName = "stormwater"
+
+    /// Builds the engine for `scene` (which lists flood and drainage).
+    /// - Throws: `InputError` naming the node when a junction has no point, lies outside the grid
+    ///   or in a blocked cell, or when the stormwater project cannot run.
+    public init(scene: RunScene, threads: Int) throws {
+        guard let d = scene.drainage else {
+            throw InputError(.missingField, "the coupled run needs the drainage part of the scene", at: SourceLocation(file: scene.flood.file))
+        }
+        let grid = scene.flood.setup.grid
+        let file = d.model.name
+        inlets = try Self.junctionInlets(of: d.model, grid: grid, file: file)
+        var setup = DualDrainageSetup(model: d.model, flood: scene.flood.setup, inlets: inlets)
+        setup.threads = threads
+        setup.file = file
+        setup.end = SimTime(seconds: scene.flood.duration)
+        setup.reportStep = .seconds(scene.flood.reportStep)
+        let (model, onGrid) = try DualDrainageRun.prepare(setup)
+        subcatchmentsOnGrid = onGrid
+        var followed = d
+        followed.model = model
+        do {
+            try SWMMRun.checkSupported(model)
+            drainage = try DrainageRun(scene: followed)
+            let pipes = try StormwaterProcess(model: model, name: Self.pipesName, file: file)
+            let x = try DualDrainageProcess(inlets: inlets, surface: inlets.map { grid.bed[$0.cell] }, cellArea: grid.cellArea,
+                                            coefficients: setup.coefficients, sampleInterval: setup.sampleInterval)
+            exchangeName = x.name
+            engine = try Engine(options: EngineOptions(tick: setup.tick, reportStep: setup.reportStep, end: setup.end!))
+            try engine.add(GridRainProcess(setup: scene.flood.setup))
+            try engine.add(pipes)
+            try engine.add(FloodProcess(name: Self.floodName, setup: scene.flood.setup, threads: threads))
+            try engine.add(x)
+        } catch let e as SimulationInputError {
+            throw InputError(.badValue, "drainage: \(e.message)", at: SourceLocation(file: file))
+        }
+        flood = try FloodRun(scene: scene.flood, threads: threads)
+        reportStep = scene.flood.reportStep
+        duration = scene.flood.duration
+    }
+
+    /// Every junction as an inlet in the cell its point lies in (diameter 1 m).
+    /// - Throws: `InputError` naming the junction when it has no point, lies outside the grid or in
+    ///   a blocked cell (a building or no data).
+    public static func junctionInlets(of model: CityModel, grid: FloodGrid, file: String) throws -> [ManholeInlet] {
+        try model.drainageNodes.filter { $0.kind == .junction }.map { n in
+            let at = SourceLocation(file: file, feature: n.id.rawValue)
+            guard case .point(let p)? = n.shape else {
+                throw InputError(.missingField, "junction \(n.id.rawValue) has no point location, so it cannot be coupled to the surface", at: at)
+            }
+            guard let rc = grid.spec.cell(containing: p) else {
+                throw InputError(.badValue, "junction \(n.id.rawValue) at (\(p.x), \(p.y)) lies outside the surface grid", at: at)
+            }
+            let cell = grid.spec.index(row: rc.row, col: rc.col)
+            guard !grid.blocked[cell] else {
+                throw InputError(.badValue, "junction \(n.id.rawValue) lies in a blocked cell of the surface grid (building or no data)", at: at)
+            }
+            return ManholeInlet(node: n.id.rawValue, cell: cell, diameter: 1)
+        }
+    }
+
+    /// Runs to the scene's end; `progress(fraction, simulated seconds)` after each report step.
+    /// - Throws: the engine's `SimError` when a process fails.
+    public mutating func run(progress: (Double, Double) -> Void = { _, _ in }) throws {
+        let clock = ContinuousClock.now
+        try engine.prepare()
+        if let s = engine.process(named: Self.floodName, as: FloodProcess.self)?.simulation { flood.follow(s, sampleGauges: true) }
+        drainage.follow(engine.process(named: Self.pipesName, as: StormwaterProcess.self)!.simulation)
+        var nextSample = drainage.sampleStep, nextReport = reportStep
+        while !engine.isFinished {
+            try engine.step()
+            let t = engine.time.seconds
+            let report = t >= nextReport - 1e-6 || engine.isFinished
+            if let s = engine.process(named: Self.floodName, as: FloodProcess.self)?.simulation { flood.follow(s, sampleGauges: report) }
+            if t >= nextSample - 1e-6 && !engine.isFinished {
+                drainage.follow(engine.process(named: Self.pipesName, as: StormwaterProcess.self)!.simulation)
+                while nextSample <= t + 1e-6 { nextSample += drainage.sampleStep }
+            }
+            if report {
+                progress(min(t / duration, 1), t)
+                while nextReport <= t + 1e-6 { nextReport += reportStep }
+            }
+        }
+        drainage.finishFollowing(engine.process(named: Self.pipesName, as: StormwaterProcess.self)!.simulation)
+        let x = engine.process(named: exchangeName, as: DualDrainageProcess.self)!
+        exchange = x
+        balance = CoupledWaterBalance(ledger: engine.ledger, exchange: x)
+        ledger = engine.ledger.report(at: engine.time)
+        let d = ContinuousClock.now - clock
+        wallSeconds = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+
+    /// Group of the exchange and coupled-balance KPIs.
+    public static let group = "Dual drainage"
+
+    /// The exchange and the city-wide balance (empty before `run`):
+    /// - **Coupled manholes** and **subcatchments on the grid** (their rain falls on the grid).
+    /// - **Surcharge onto the street** (m³, ≥ 0): water out of the manholes onto the grid;
+    ///   **drained into the manholes** (m³, ≥ 0): street water into the network; **net into the
+    ///   network** (m³, drained − surcharged as the pipes booked it).
+    /// - **Manholes that surcharged** (surcharge volume > 0.01 m³).
+    /// - **External inflow**, **external outflow**, **storage change** (m³) and the **coupled
+    ///   balance error** (% of in; positive: water lost), of which the pipe scheme's part (m³).
+    public var kpis: [KPI] {
+        guard let x = exchange, let b = balance else { return [] }
+        let g = Self.group
+        return [
+            KPI(group: g, name: "Coupled manholes", value: Double(inlets.count), unit: "", decimals: 0),
+            KPI(group: g, name: "Subcatchments on the grid", value: Double(subcatchmentsOnGrid.count), unit: "", decimals: 0),
+            KPI(group: g, name: "Surcharge onto the street", value: b.surcharged, unit: "m³", decimals: 1),
+            KPI(group: g, name: "Drained into the manholes", value: b.drained, unit: "m³", decimals: 1),
+            KPI(group: g, name: "Net into the network", value: b.exchangeToNetwork, unit: "m³", decimals: 1),
+            KPI(group: g, name: "Manholes that surcharged", value: Double(x.surcharged.filter { $0 > 0.01 }.count), unit: "", decimals: 0),
+            KPI(group: g, name: "External inflow", value: b.externalInflow, unit: "m³", decimals: 0),
+            KPI(group: g, name: "External outflow", value: b.externalOutflow, unit: "m³", decimals: 0),
+            KPI(group: g, name: "Storage change", value: b.finalStorage - b.initialStorage, unit: "m³", decimals: 0),
+            KPI(group: g, name: "Coupled balance error", value: b.relativeError * 100, unit: "%", decimals: 4),
+            KPI(group: g, name: "Pipe scheme error", value: b.pipeSchemeError, unit: "m³", decimals: 1),
+        ]
+    }
+
+    /// What `coupled_summary.json` holds (m³).
+    public struct Summary: Codable, Sendable {
+        public var balance: CoupledWaterBalance
+        public var inlets: [Inlet]
+        public var subcatchmentsOnGrid: [String]
+        public struct Inlet: Codable, Sendable {
+            public var node: String
+            public var cell: Int
+            /// Surcharged onto the street and drained into the manhole (m³, ≥ 0).
+            public var surcharged, drained: Double
+        }
+    }
+
+    /// The balance and the per-manhole exchange (nil before `run`).
+    public var summary: Summary? {
+        guard let x = exchange, let b = balance else { return nil }
+        return Summary(balance: b, inlets: inlets.indices.map {
+            Summary.Inlet(node: inlets[$0].node, cell: inlets[$0].cell, surcharged: x.surcharged[$0], drained: x.drained[$0])
+        }, subcatchmentsOnGrid: subcatchmentsOnGrid)
+    }
+}
