@@ -76,7 +76,13 @@ public struct FloodProcess: SimProcess {
     public mutating func advance(from: SimTime, to: SimTime, fields: inout ExchangeFields, ledger: inout Ledger) throws {
         guard var sim = simulation else { return }
         simulation = nil
-        sim.setRain(rainFromField ? try fields.value(.rainRate).values : nil)
+        if rainFromField {
+            sim.setRain(try fields.value(.rainRate).values)
+        } else if let rain = setup.rain {
+            // The setup's own rain: its mean intensity over the tick on every cell, times the pattern.
+            let rate = Float(rain.intensity.mean(from: from.seconds, to: to.seconds))
+            sim.setRain(rain.pattern.map { $0.map { $0 * rate } } ?? Array(repeating: rate, count: setup.grid.spec.count))
+        }
         if !exchangeCells.isEmpty {
             let q = try fields.value(.surfaceExchange), span = (to - from).seconds
             sim.exchange(exchangeCells.indices.map { (exchangeCells[$0], q[$0] * span) })
