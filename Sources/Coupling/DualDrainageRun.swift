@@ -7,7 +7,8 @@ import Stormwater
 /// A dual-drainage run: SWMM-style pipes (`StormwaterProcess`), the 2D street surface
 /// (`FloodProcess`) and the manhole exchange (``DualDrainageProcess``) on one SimCore engine.
 ///
-/// Rain falls once: on the grid where the surface is modelled (the flood setup's rain) and on the
+/// Rain falls once: on the grid where the surface is modelled (the flood setup's rain, which
+/// `FloodProcess` applies itself) and on the
 /// subcatchments outside it (their rain gages); subcatchments inside the grid are left out of
 /// runoff (``RainPartition``). Coupled junctions get a surcharge depth of at least
 /// ``minimumSurchargeDepth`` so that SWMM never spills them as "flooding", and no ponded area (the
@@ -63,22 +64,24 @@ public enum DualDrainageRun {
     /// that SWMM never floods them.
     public static let minimumSurchargeDepth = 100.0
 
-    /// The model's surface-coupled nodes (`surfaceCoupled == true`, with a point shape inside the
-    /// grid) as inlets of diameter `diameter` (m).
+    /// The model's nodes that `coupled` selects (by default those marked `surfaceCoupled`) as inlets
+    /// of diameter `diameter` (m), each in the grid cell its point lies in.
     ///
-    /// - Throws: `InputError` naming the node when it has no point or lies outside the grid.
-    public static func inlets(of model: CityModel, grid: FloodGrid, diameter: Double = 1, file: String = "model") throws -> [ManholeInlet] {
-        try model.drainageNodes.filter { $0.surfaceCoupled == true }.map { n in
+    /// - Throws: `InputError` naming the node when it has no point, lies outside the grid or in a
+    ///   blocked cell (a building or no data).
+    public static func inlets(of model: CityModel, grid: FloodGrid, diameter: Double = 1, file: String = "model",
+                              coupled: (DrainageNode) -> Bool = { $0.surfaceCoupled == true }) throws -> [ManholeInlet] {
+        try model.drainageNodes.filter(coupled).map { n in
             let at = SourceLocation(file: file, feature: n.id.rawValue)
             guard case .point(let p)? = n.shape else {
-                throw InputError(.missingField, "surface-coupled node \(n.id.rawValue) has no point location", at: at)
+                throw InputError(.missingField, "node \(n.id.rawValue) has no point location, so it cannot be coupled to the surface", at: at)
             }
             guard let rc = grid.spec.cell(containing: p) else {
-                throw InputError(.badValue, "surface-coupled node \(n.id.rawValue) at (\(p.x), \(p.y)) lies outside the surface grid", at: at)
+                throw InputError(.badValue, "node \(n.id.rawValue) at (\(p.x), \(p.y)) lies outside the surface grid", at: at)
             }
             let cell = grid.spec.index(row: rc.row, col: rc.col)
             guard !grid.blocked[cell] else {
-                throw InputError(.badValue, "surface-coupled node \(n.id.rawValue) lies in a blocked cell (building or no data)", at: at)
+                throw InputError(.badValue, "node \(n.id.rawValue) lies in a blocked cell of the surface grid (building or no data)", at: at)
             }
             return ManholeInlet(node: n.id.rawValue, cell: cell, diameter: diameter)
         }
@@ -103,23 +106,32 @@ public enum DualDrainageRun {
         return (model, split.onGrid)
     }
 
-    /// Runs the coupled model to its end.
-    public static func run(_ setup: DualDrainageSetup) throws -> DualDrainageResult {
-        let (model, onGrid) = try prepare(setup)
-        let pipes = try StormwaterProcess(model: model, file: setup.file)
-        let duration = model.stormwater?.options.duration ?? 0
-        let end = setup.end ?? SimTime(seconds: duration)
+    /// Names of the processes on the coupled engine.
+    public static let pipesName = "stormwater", floodName = "flood"
+
+    /// The engine of a coupled run of `model` (the output of ``prepare(_:)``): the pipes, the surface
+    /// and the exchange, not yet prepared. Returns it with the exchange process's name.
+    public static func engine(_ setup: DualDrainageSetup, model: CityModel) throws -> (engine: Engine, exchange: String) {
+        let pipes = try StormwaterProcess(model: model, name: pipesName, file: setup.file)
+        let end = setup.end ?? SimTime(seconds: model.stormwater?.options.duration ?? 0)
         let grid = setup.flood.grid
         let exchange = try DualDrainageProcess(inlets: setup.inlets, surface: setup.inlets.map { grid.bed[$0.cell] },
                                                cellArea: grid.cellArea, coefficients: setup.coefficients,
                                                sampleInterval: setup.sampleInterval)
         var engine = try Engine(options: EngineOptions(tick: setup.tick, reportStep: setup.reportStep, end: end))
         try engine.add(pipes)
-        try engine.add(FloodProcess(setup: setup.flood, threads: setup.threads))
+        try engine.add(FloodProcess(name: floodName, setup: setup.flood, threads: setup.threads))
         try engine.add(exchange)
+        return (engine, exchange.name)
+    }
+
+    /// Runs the coupled model to its end.
+    public static func run(_ setup: DualDrainageSetup) throws -> DualDrainageResult {
+        let (model, onGrid) = try prepare(setup)
+        var (engine, exchangeName) = try engine(setup, model: model)
         try engine.run()
-        let x = engine.process(named: exchange.name, as: DualDrainageProcess.self)!
-        let p = engine.process(named: pipes.name, as: StormwaterProcess.self)!
+        let x = engine.process(named: exchangeName, as: DualDrainageProcess.self)!
+        let p = engine.process(named: pipesName, as: StormwaterProcess.self)!
         return DualDrainageResult(exchange: x, balance: CoupledWaterBalance(ledger: engine.ledger, exchange: x),
                                   ledger: engine.ledger.report(at: engine.time), routing: p.summary,
                                   finalDepth: engine.fields[.surfaceDepth], subcatchmentsOnGrid: onGrid)

@@ -9,9 +9,8 @@ import Stormwater
 
 /// The coupled dual-drainage run of a scene (`processes: [flood, drainage]`): the storm sewer
 /// (`StormwaterProcess`), the 2D surface (`FloodProcess`) and the manhole exchange
-/// (`DualDrainageProcess`) on one SimCore engine, set up by `DualDrainageRun.prepare`; the scene's
-/// rain reaches the grid through the `.rainRate` field (`GridRainProcess`), because a flood
-/// process on an engine takes its rain from that field only.
+/// (`DualDrainageProcess`) on one SimCore engine, set up by `DualDrainageRun.prepare` and
+/// `DualDrainageRun.engine`; the flood process applies the scene's rain on the grid.
 ///
 /// Every junction of the model's network is coupled to the grid cell its point lies in (inlet
 /// diameter 1 m, default `ExchangeCoefficients`). Rain falls once (`RainPartition`): on the grid,
@@ -36,9 +35,6 @@ public struct CoupledRun {
     var engine: Engine
     let exchangeName: String, reportStep: Double, duration: Double
 
-    /// Names of the processes on the engine.
-    static let floodName = "flood", pipesName = "stormwater"
-
     /// Builds the engine for `scene` (which lists flood and drainage).
     /// - Throws: `InputError` naming the node when a junction has no point, lies outside the grid
     ///   or in a blocked cell, or when the stormwater project cannot run.
@@ -48,7 +44,7 @@ public struct CoupledRun {
         }
         let grid = scene.flood.setup.grid
         let file = d.model.name
-        inlets = try Self.junctionInlets(of: d.model, grid: grid, file: file)
+        inlets = try DualDrainageRun.inlets(of: d.model, grid: grid, file: file, coupled: { $0.kind == .junction })
         var setup = DualDrainageSetup(model: d.model, flood: scene.flood.setup, inlets: inlets)
         setup.threads = threads
         setup.file = file
@@ -61,15 +57,7 @@ public struct CoupledRun {
         do {
             try SWMMRun.checkSupported(model)
             drainage = try DrainageRun(scene: followed)
-            let pipes = try StormwaterProcess(model: model, name: Self.pipesName, file: file)
-            let x = try DualDrainageProcess(inlets: inlets, surface: inlets.map { grid.bed[$0.cell] }, cellArea: grid.cellArea,
-                                            coefficients: setup.coefficients, sampleInterval: setup.sampleInterval)
-            exchangeName = x.name
-            engine = try Engine(options: EngineOptions(tick: setup.tick, reportStep: setup.reportStep, end: setup.end!))
-            try engine.add(GridRainProcess(setup: scene.flood.setup))
-            try engine.add(pipes)
-            try engine.add(FloodProcess(name: Self.floodName, setup: scene.flood.setup, threads: threads))
-            try engine.add(x)
+            (engine, exchangeName) = try DualDrainageRun.engine(setup, model: model)
         } catch let e as SimulationInputError {
             throw InputError(.badValue, "drainage: \(e.message)", at: SourceLocation(file: file))
         }
@@ -78,41 +66,21 @@ public struct CoupledRun {
         duration = scene.flood.duration
     }
 
-    /// Every junction as an inlet in the cell its point lies in (diameter 1 m).
-    /// - Throws: `InputError` naming the junction when it has no point, lies outside the grid or in
-    ///   a blocked cell (a building or no data).
-    public static func junctionInlets(of model: CityModel, grid: FloodGrid, file: String) throws -> [ManholeInlet] {
-        try model.drainageNodes.filter { $0.kind == .junction }.map { n in
-            let at = SourceLocation(file: file, feature: n.id.rawValue)
-            guard case .point(let p)? = n.shape else {
-                throw InputError(.missingField, "junction \(n.id.rawValue) has no point location, so it cannot be coupled to the surface", at: at)
-            }
-            guard let rc = grid.spec.cell(containing: p) else {
-                throw InputError(.badValue, "junction \(n.id.rawValue) at (\(p.x), \(p.y)) lies outside the surface grid", at: at)
-            }
-            let cell = grid.spec.index(row: rc.row, col: rc.col)
-            guard !grid.blocked[cell] else {
-                throw InputError(.badValue, "junction \(n.id.rawValue) lies in a blocked cell of the surface grid (building or no data)", at: at)
-            }
-            return ManholeInlet(node: n.id.rawValue, cell: cell, diameter: 1)
-        }
-    }
-
     /// Runs to the scene's end; `progress(fraction, simulated seconds)` after each report step.
     /// - Throws: the engine's `SimError` when a process fails.
     public mutating func run(progress: (Double, Double) -> Void = { _, _ in }) throws {
         let clock = ContinuousClock.now
         try engine.prepare()
-        if let s = engine.process(named: Self.floodName, as: FloodProcess.self)?.simulation { flood.follow(s, sampleGauges: true) }
-        drainage.follow(engine.process(named: Self.pipesName, as: StormwaterProcess.self)!.simulation)
+        if let s = engine.process(named: DualDrainageRun.floodName, as: FloodProcess.self)?.simulation { flood.follow(s, sampleGauges: true) }
+        drainage.follow(engine.process(named: DualDrainageRun.pipesName, as: StormwaterProcess.self)!.simulation)
         var nextSample = drainage.sampleStep, nextReport = reportStep
         while !engine.isFinished {
             try engine.step()
             let t = engine.time.seconds
             let report = t >= nextReport - 1e-6 || engine.isFinished
-            if let s = engine.process(named: Self.floodName, as: FloodProcess.self)?.simulation { flood.follow(s, sampleGauges: report) }
+            if let s = engine.process(named: DualDrainageRun.floodName, as: FloodProcess.self)?.simulation { flood.follow(s, sampleGauges: report) }
             if t >= nextSample - 1e-6 && !engine.isFinished {
-                drainage.follow(engine.process(named: Self.pipesName, as: StormwaterProcess.self)!.simulation)
+                drainage.follow(engine.process(named: DualDrainageRun.pipesName, as: StormwaterProcess.self)!.simulation)
                 while nextSample <= t + 1e-6 { nextSample += drainage.sampleStep }
             }
             if report {
@@ -120,7 +88,7 @@ public struct CoupledRun {
                 while nextReport <= t + 1e-6 { nextReport += reportStep }
             }
         }
-        drainage.finishFollowing(engine.process(named: Self.pipesName, as: StormwaterProcess.self)!.simulation)
+        drainage.finishFollowing(engine.process(named: DualDrainageRun.pipesName, as: StormwaterProcess.self)!.simulation)
         let x = engine.process(named: exchangeName, as: DualDrainageProcess.self)!
         exchange = x
         balance = CoupledWaterBalance(ledger: engine.ledger, exchange: x)
