@@ -31,21 +31,6 @@ func drainageScene(years: Double, name: String, extra: String = "", drainage: St
 }
 
 @Suite struct DrainageSceneReaderTests {
-    func expectError(_ text: String, line: Int, contains parts: [String]) throws {
-        let f = TemporaryFolder()
-        _ = try writeSmallDistrict(f)
-        let path = f.file("s.yaml")
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        do {
-            _ = try RunScene.load(path)
-            Issue.record("no error for \(parts)")
-        } catch let e as InputError {
-            let s = "\(e)"
-            #expect(s.contains("s.yaml:\(line):"), "\(s)")
-            for p in parts { #expect(s.contains(p), "\(s) lacks \(p)") }
-        }
-    }
-
     @Test func readsTheDrainageBlockAndPutsTheRainOnEveryGauge() throws {
         let f = TemporaryFolder()
         _ = try writeSmallDistrict(f)
@@ -69,21 +54,21 @@ func drainageScene(years: Double, name: String, extra: String = "", drainage: St
     }
 
     @Test func refusesBadDrainageScenes() throws {
-        try expectError(drainageScene(years: 3, name: "s", drainage: "drainage: {routing: diffusive}"),
+        try expectSceneError(drainageScene(years: 3, name: "s", drainage: "drainage: {routing: diffusive}"),
                         line: 7, contains: ["drainage.routing", "dynamic_wave"])
-        try expectError(drainageScene(years: 3, name: "s", drainage: "drainage: {routing_stp: 5s}"),
+        try expectSceneError(drainageScene(years: 3, name: "s", drainage: "drainage: {routing_stp: 5s}"),
                         line: 7, contains: ["E106", "drainage.routing_stp"])
-        try expectError(drainageScene(years: 3, name: "s", drainage: "drainage: {routing_step: 0s}"),
+        try expectSceneError(drainageScene(years: 3, name: "s", drainage: "drainage: {routing_step: 0s}"),
                         line: 7, contains: ["drainage.routing_step", "must be in"])
         // A drainage block without the drainage process.
-        try expectError(drainageScene(years: 3, name: "s").replacingOccurrences(of: "[drainage]", with: "[flood]"),
+        try expectSceneError(drainageScene(years: 3, name: "s").replacingOccurrences(of: "[drainage]", with: "[flood]"),
                         line: 7, contains: ["drainage", "needs drainage among the processes"])
         // No rain.
         let dry = drainageScene(years: 3, name: "s").components(separatedBy: "forcing:")[0]
-        try expectError(dry, line: 1, contains: ["forcing.rain: missing"])
+        try expectSceneError(dry, line: 1, contains: ["forcing.rain: missing"])
         // Rain samples unevenly spaced.
         let uneven = dry + "forcing:\n  rain:\n    series: [[0, 10], [300, 20], [900, 0]]\n"
-        try expectError(uneven, line: 10, contains: ["forcing.rain", "equally spaced"])
+        try expectSceneError(uneven, line: 10, contains: ["forcing.rain", "equally spaced"])
     }
 }
 

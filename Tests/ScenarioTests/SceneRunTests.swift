@@ -8,6 +8,23 @@ import Scenario
 import Testing
 import TestSupport
 
+/// Loads `text` as a scene next to the small district and expects an input error at `line` whose
+/// text holds every one of `parts`.
+func expectSceneError(_ text: String, line: Int, contains parts: [String]) throws {
+    let f = TemporaryFolder()
+    _ = try writeSmallDistrict(f)
+    let path = f.file("s.yaml")
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    do {
+        _ = try RunScene.load(path)
+        Issue.record("no error for \(parts)")
+    } catch let e as InputError {
+        let s = "\(e)"
+        #expect(s.contains("s.yaml:\(line):"), "\(s)")
+        for p in parts { #expect(s.contains(p), "\(s) lacks \(p)") }
+    }
+}
+
 /// A 1 km generated district (seed 3, 20 m cells) saved as a model folder in `folder`.
 func writeSmallDistrict(_ folder: borrowing TemporaryFolder) throws -> String {
     let model = try DistrictGenerator.generate(DistrictOptions(seed: 3, size: 1, cellSize: 20))
@@ -44,21 +61,6 @@ func stormScene(years: Double, name: String, extra: String = "", storm: String? 
 }
 
 @Suite struct SceneReaderTests {
-    func expectError(_ text: String, line: Int, contains parts: [String]) throws {
-        let f = TemporaryFolder()
-        _ = try writeSmallDistrict(f)
-        let path = f.file("s.yaml")
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        do {
-            _ = try RunScene.load(path)
-            Issue.record("no error for \(parts)")
-        } catch let e as InputError {
-            let s = "\(e)"
-            #expect(s.contains("s.yaml:\(line):"), "\(s)")
-            for p in parts { #expect(s.contains(p), "\(s) lacks \(p)") }
-        }
-    }
-
     @Test func readsTheDesignStorm() throws {
         let f = TemporaryFolder()
         _ = try writeSmallDistrict(f)
@@ -74,27 +76,27 @@ func stormScene(years: Double, name: String, extra: String = "", storm: String? 
     }
 
     @Test func refusesUnknownKeys() throws {
-        try expectError(stormScene(years: 50, name: "s").replacingOccurrences(of: "peak_ratio", with: "peak_ration"),
+        try expectSceneError(stormScene(years: 50, name: "s").replacingOccurrences(of: "peak_ratio", with: "peak_ration"),
                         line: 15, contains: ["E106", "forcing.rain.design_storm.peak_ration", "unknown key"])
-        try expectError(stormScene(years: 50, name: "s") + "\nscenery: 1\n", line: 20, contains: ["E106", "scenery"])
+        try expectSceneError(stormScene(years: 50, name: "s") + "\nscenery: 1\n", line: 20, contains: ["E106", "scenery"])
     }
 
     @Test func refusesBadDesignStorms() throws {
-        try expectError(stormScene(years: -5, name: "s"), line: 13, contains: ["E503", "forcing.rain.design_storm.return_period_years", "positive"])
-        try expectError(stormScene(years: 50, name: "s").replacingOccurrences(of: "peak_ratio: 0.4", with: "peak_ratio: 1.4"),
+        try expectSceneError(stormScene(years: -5, name: "s"), line: 13, contains: ["E503", "forcing.rain.design_storm.return_period_years", "positive"])
+        try expectSceneError(stormScene(years: 50, name: "s").replacingOccurrences(of: "peak_ratio: 0.4", with: "peak_ratio: 1.4"),
                         line: 15, contains: ["E503", "forcing.rain.design_storm.peak_ratio"])
-        try expectError(stormScene(years: 50, name: "s").replacingOccurrences(of: "preset: wuhan", with: "preset: hankou"),
+        try expectSceneError(stormScene(years: 50, name: "s").replacingOccurrences(of: "preset: wuhan", with: "preset: hankou"),
                         line: 12, contains: ["E105", "forcing.rain.design_storm.preset", "wuhan"])
         let own = """
                   formula: {a1: 5.9, c: 0.65, b: 4, n: 1.2}
                   return_period_years: 10
                   duration: 15min
             """
-        try expectError(stormScene(years: 0, name: "s", storm: own), line: 12, contains: ["E503", "forcing.rain.design_storm.formula.n"])
+        try expectSceneError(stormScene(years: 0, name: "s", storm: own), line: 12, contains: ["E503", "forcing.rain.design_storm.formula.n"])
     }
 
     @Test func refusesProcessesNotYetBuilt() throws {
-        try expectError(stormScene(years: 50, name: "s", extra: "interventions: {sponge: {all_candidates: true}}"),
+        try expectSceneError(stormScene(years: 50, name: "s", extra: "interventions: {sponge: {all_candidates: true}}"),
                         line: 19, contains: ["E105", "interventions.sponge", "needs drainage among the processes"])
     }
 }

@@ -22,21 +22,6 @@ func spongeScene(_ interventions: String, name: String = "s", drainage: String =
         return try RunScene.load(path)
     }
 
-    func expectError(_ text: String, line: Int, contains parts: [String]) throws {
-        let f = TemporaryFolder()
-        _ = try writeSmallDistrict(f)
-        let path = f.file("s.yaml")
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        do {
-            _ = try RunScene.load(path)
-            Issue.record("no error for \(parts)")
-        } catch let e as InputError {
-            let s = "\(e)"
-            #expect(s.contains("s.yaml:\(line):"), "\(s)")
-            for p in parts { #expect(s.contains(p), "\(s) lacks \(p)") }
-        }
-    }
-
     /// The first residential parcel with bio-retention and permeable-pavement candidates, and its subcatchment.
     func residential(_ m: CityModel) throws -> (parcel: Parcel, sub: Subcatchment) {
         for p in m.landUse where p.landUse == "residential" {
@@ -103,44 +88,44 @@ func spongeScene(_ interventions: String, name: String = "s", drainage: String =
         let m0 = try ModelStore.load(try writeSmallDistrict(f0))
         let (p, s) = try residential(m0)
         // Overlapping: the same type twice on one subcatchment (line of the second entry).
-        try expectError(spongeScene("""
+        try expectSceneError(spongeScene("""
               sponge:
                 - {type: bio_retention, parcel: \(p.id.rawValue), area: 10}
                 - {type: bio_retention, subcatchment: \(s.id.rawValue), area: 20}
             """), line: 20, contains: ["interventions.sponge[1].subcatchment", "overlapping", "line 19"])
         // Over 100 % of the impervious area.
-        try expectError(spongeScene("""
+        try expectSceneError(spongeScene("""
               sponge:
                 - {type: permeable_pavement, parcel: \(p.id.rawValue), fraction: \(s.imperviousness * 0.7)}
                 - {type: green_roof, parcel: \(p.id.rawValue), fraction: \(s.imperviousness * 0.4)}
             """), line: 20, contains: ["E503", "interventions.sponge[1].parcel", "over 100 %", "impervious"])
-        try expectError(spongeScene("""
+        try expectSceneError(spongeScene("""
               sponge:
                 - {type: bio_retention, parcel: \(p.id.rawValue), fraction: 1.0}
             """), line: 19, contains: ["over 100 %", "pervious"])
-        try expectError(spongeScene("""
+        try expectSceneError(spongeScene("""
               sponge:
                 - {type: rain_garden, parcel: \(p.id.rawValue), area: 10}
             """), line: 19, contains: ["E105", "interventions.sponge[0].type", "bio_retention"])
-        try expectError(spongeScene("""
+        try expectSceneError(spongeScene("""
               sponge:
                 - {type: bio_retention, parcel: NOPE, area: 10}
             """), line: 19, contains: ["E105", "interventions.sponge[0].parcel", "not in the model"])
-        try expectError(spongeScene("""
+        try expectSceneError(spongeScene("""
               sponge:
                 - {type: bio_retention, parcel: \(p.id.rawValue), area: -3}
             """), line: 19, contains: ["E503", "interventions.sponge[0].area", "positive"])
-        try expectError(spongeScene("""
+        try expectSceneError(spongeScene("""
               sponge:
                 - {type: bio_retention, parcel: \(p.id.rawValue), area: 3, fraction: 0.1}
             """), line: 19, contains: ["interventions.sponge[0]", "not several"])
         // Pump failures name pumps of the model (the district has none).
-        try expectError(spongeScene("""
+        try expectSceneError(spongeScene("""
               pump_failures:
                 - {pump: PU1, at: 30min}
             """), line: 19, contains: ["E105", "interventions.pump_failures[0].pump", "not in the model", "no pumps"])
         // Interventions without drainage stay refused.
-        try expectError(stormScene(years: 50, name: "s", extra: "interventions: {sponge: []}"),
+        try expectSceneError(stormScene(years: 50, name: "s", extra: "interventions: {sponge: []}"),
                         line: 19, contains: ["E105", "interventions.sponge", "needs drainage among the processes"])
     }
 }
