@@ -4,6 +4,7 @@ import Flood
 import Geometry
 import SimCore
 import Testing
+import TestSupport
 @testable import Traffic
 
 @Suite struct DepthSpeedTests {
@@ -29,22 +30,7 @@ import Testing
 /// every vehicle arrives.
 @Suite struct FloodedRoadTests {
     @Test func aFloodedDipSlowsThenClosesAndVehiclesReroute() throws {
-        var m = CityModel(name: "dip", crs: .epsg(4547))
-        let pts: [(String, Double, Double)] = [("S", -300, 0), ("A", 0, 0), ("B", 300, 0), ("C", 600, 0), ("D", 300, 400), ("E", 900, 0)]
-        var p: [String: Coordinate] = [:]
-        for (name, x, y) in pts {
-            p[name] = Coordinate(x, y)
-            m.roadNodes.append(RoadNode(id: EntityID(name), position: Coordinate(x, y), control: .priority))
-        }
-        func edge(_ a: String, _ b: String) -> RoadEdge {
-            RoadEdge(id: EntityID(a + b), from: EntityID(a), to: EntityID(b), shape: Polyline([p[a]!, p[b]!]), lanes: 1, speed: 13.89)
-        }
-        m.roadEdges = [edge("S", "A"), edge("A", "B"), edge("B", "C"), edge("A", "D"), edge("D", "C"), edge("C", "E")]
-        func conn(_ id: String, _ a: String, _ b: String, _ d: TurnDirection) -> RoadConnection {
-            RoadConnection(id: EntityID(id), fromEdge: EntityID(a), fromLane: 0, toEdge: EntityID(b), toLane: 0, direction: d)
-        }
-        m.roadConnections = [conn("1", "SA", "AB", .straight), conn("2", "SA", "AD", .left), conn("3", "AB", "BC", .straight),
-                             conn("4", "AD", "DC", .right), conn("5", "BC", "CE", .straight), conn("6", "DC", "CE", .left)]
+        let m = detourRoadModel(name: "dip")
         let g = try RoadGraph(LaneNetwork(roads: m))
         var dem = TravelDemand()
         var car = VehicleTypeSpec(id: "car")

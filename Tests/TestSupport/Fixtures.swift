@@ -140,3 +140,26 @@ public let sharedReference: String? = {
     var isDir: ObjCBool = false
     return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue ? path : nil
 }()
+
+/// A one-lane road network with a detour, at 13.89 m/s: S→A→B→C→E is the fast way from S to E,
+/// S→A→D→C→E the way round (D lies 400 m north of B). Nodes are at y = 0 from x = −300 m (S) to
+/// x = 900 m (E), 300 m apart; edges are named by their ends ("SA", "AB", …).
+public func detourRoadModel(name: String) -> CityModel {
+    var m = CityModel(name: name, crs: .epsg(4547))
+    let pts: [(String, Double, Double)] = [("S", -300, 0), ("A", 0, 0), ("B", 300, 0), ("C", 600, 0), ("D", 300, 400), ("E", 900, 0)]
+    var p: [String: Coordinate] = [:]
+    for (id, x, y) in pts {
+        p[id] = Coordinate(x, y)
+        m.roadNodes.append(RoadNode(id: EntityID(id), position: Coordinate(x, y), control: .priority))
+    }
+    func edge(_ a: String, _ b: String) -> RoadEdge {
+        RoadEdge(id: EntityID(a + b), from: EntityID(a), to: EntityID(b), shape: Polyline([p[a]!, p[b]!]), lanes: 1, speed: 13.89)
+    }
+    m.roadEdges = [edge("S", "A"), edge("A", "B"), edge("B", "C"), edge("A", "D"), edge("D", "C"), edge("C", "E")]
+    func conn(_ id: String, _ a: String, _ b: String, _ d: TurnDirection) -> RoadConnection {
+        RoadConnection(id: EntityID(id), fromEdge: EntityID(a), fromLane: 0, toEdge: EntityID(b), toLane: 0, direction: d)
+    }
+    m.roadConnections = [conn("1", "SA", "AB", .straight), conn("2", "SA", "AD", .left), conn("3", "AB", "BC", .straight),
+                         conn("4", "AD", "DC", .right), conn("5", "BC", "CE", .straight), conn("6", "DC", "CE", .left)]
+    return m
+}
