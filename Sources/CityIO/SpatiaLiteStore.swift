@@ -35,6 +35,29 @@ public final class SpatiaLiteDatabase {
         try? queue.close()
         spatialite_cleanup_ex(cache.pointer)
     }
+
+    /// Creates the database file `path` through `fill`, atomically: `fill` writes a temporary file
+    /// beside it, which is renamed into place when complete; on any error the temporary file is
+    /// removed and an existing `path` is left as it was. An existing file is replaced only with
+    /// `overwrite`.
+    /// - Throws: `.outputExists`; errors of `fill` (located at `path`), others as `.writeFailed`.
+    public static func createAtomically(at path: String, overwrite: Bool, _ fill: (_ temporaryPath: String) throws -> Void) throws {
+        let fm = FileManager.default
+        let loc = SourceLocation(file: path)
+        if fm.fileExists(atPath: path), !overwrite { throw InputError(.outputExists, "already exists (pass --force to replace it)", at: loc) }
+        let tmp = path + ".tmp-\(getpid())"
+        try? fm.removeItem(atPath: tmp)
+        do {
+            try fill(tmp)
+            if fm.fileExists(atPath: path) { try fm.removeItem(atPath: path) }
+            try fm.moveItem(atPath: tmp, toPath: path)
+        } catch {
+            try? fm.removeItem(atPath: tmp)
+            try? fm.removeItem(atPath: tmp + "-journal")
+            if let e = error as? InputError { throw e.located(loc) }
+            throw InputError(.writeFailed, "\(error)", at: loc)
+        }
+    }
 }
 
 /// Reads and writes a whole city model as one SpatiaLite file: one table per vector layer with a
@@ -58,21 +81,11 @@ public enum SpatiaLiteStore {
     /// Writes `model` to `path` (a temporary file beside it, renamed into place when complete).
     /// An existing file is replaced only when `overwrite` is set.
     public static func save(_ model: CityModel, to path: String, overwrite: Bool = false) throws {
-        let fm = FileManager.default
-        let loc = SourceLocation(file: path)
-        if fm.fileExists(atPath: path), !overwrite { throw InputError(.outputExists, "already exists (pass --force to replace it)", at: loc) }
-        guard let srid = model.crs.epsgCode else { throw InputError(.unknownCRS, "model CRS \(model.crs) has no EPSG code", at: loc) }
-        let tmp = path + ".tmp-\(getpid())"
-        try? fm.removeItem(atPath: tmp)
-        do {
+        try SpatiaLiteDatabase.createAtomically(at: path, overwrite: overwrite) { tmp in
+            guard let srid = model.crs.epsgCode else {
+                throw InputError(.unknownCRS, "model CRS \(model.crs) has no EPSG code", at: SourceLocation(file: path))
+            }
             try write(model, srid: srid, to: tmp)
-            if fm.fileExists(atPath: path) { try fm.removeItem(atPath: path) }
-            try fm.moveItem(atPath: tmp, toPath: path)
-        } catch {
-            try? fm.removeItem(atPath: tmp)
-            try? fm.removeItem(atPath: tmp + "-journal")
-            if let e = error as? InputError { throw e.located(loc) }
-            throw InputError(.writeFailed, "\(error)", at: loc)
         }
     }
 

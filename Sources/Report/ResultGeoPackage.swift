@@ -17,24 +17,10 @@ public enum ResultGeoPackage {
     /// - Throws: `.outputExists`, `.unknownCRS` (no EPSG code, or one SpatiaLite does not know),
     ///   `.database`, `.writeFailed`.
     public static func write(_ layers: [ResultLayer], crs: CRS, to path: String, overwrite: Bool = false) throws {
-        let fm = FileManager.default
-        let loc = SourceLocation(file: path)
-        if fm.fileExists(atPath: path), !overwrite { throw InputError(.outputExists, "already exists (pass --force to replace it)", at: loc) }
-        guard let srid = crs.epsgCode else { throw InputError(.unknownCRS, "CRS \(crs) has no EPSG code", at: loc) }
-        let tmp = path + ".tmp-\(getpid())"
-        try? fm.removeItem(atPath: tmp)
-        do {
-            do {
-                let conn = try SpatiaLiteDatabase(path: tmp, readOnly: false)
-                try conn.queue.writeWithoutTransaction { db in try fill(db, layers: layers, srid: srid) }
-            }
-            if fm.fileExists(atPath: path) { try fm.removeItem(atPath: path) }
-            try fm.moveItem(atPath: tmp, toPath: path)
-        } catch {
-            try? fm.removeItem(atPath: tmp)
-            try? fm.removeItem(atPath: tmp + "-journal")
-            if let e = error as? InputError { throw e.located(loc) }
-            throw InputError(.writeFailed, "\(error)", at: loc)
+        try SpatiaLiteDatabase.createAtomically(at: path, overwrite: overwrite) { tmp in
+            guard let srid = crs.epsgCode else { throw InputError(.unknownCRS, "CRS \(crs) has no EPSG code", at: SourceLocation(file: path)) }
+            let conn = try SpatiaLiteDatabase(path: tmp, readOnly: false)
+            try conn.queue.writeWithoutTransaction { db in try fill(db, layers: layers, srid: srid) }
         }
     }
 
