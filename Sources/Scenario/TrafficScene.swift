@@ -75,7 +75,7 @@ public struct TrafficScene: Sendable {
                 guard FileManager.default.fileExists(atPath: file) else { throw p.error(.fileNotFound, "no such signal plan \(file)") }
                 let plan = try SignalPlanReader.read(path: file, network: network)
                 network.signalPrograms = plan.apply(to: network.signalPrograms)
-                for (id, mode) in plan.modes { options.signalModes[id] = mode.trafficMode }
+                for (id, mode) in plan.modes { options.signalModes[id] = SignalControlMode(mode) }
                 planPath = file
             }
             if let c = k["closed_roads"] {
@@ -120,16 +120,5 @@ public struct TrafficScene: Sendable {
         let demand = try ODTrips.demand(od, graph: graph, profile: profile, seed: options.seed)
         return TrafficScene(network: network, modelForLinks: model, graph: graph, demand: demand, odVehicles: od.totalVehicles, options: options,
                             closures: closures.sorted { $0.from < $1.from }, signalPlan: planPath, duration: duration, reportStep: reportStep)
-    }
-}
-
-extension SignalPlan.Control {
-    /// The traffic engine's control mode for a plan's control kind.
-    var trafficMode: SignalControlMode {
-        switch self {
-        case .fixedTime: .fixedTime
-        case .actuated(let gap): .actuated(maxGap: gap, detectorGap: 2)
-        case .maxPressure(let minG, let maxG): .maxPressure(minGreen: minG, maxGreen: maxG)
-        }
     }
 }

@@ -15,6 +15,17 @@ public enum SignalControlMode: Sendable, Hashable {
     case maxPressure(minGreen: Double, maxGreen: Double)
 }
 
+extension SignalControlMode {
+    /// The mode that runs a signal plan's control kind (actuated detectors 2 s of travel upstream).
+    public init(_ control: SignalPlan.Control) {
+        switch control {
+        case .fixedTime: self = .fixedTime
+        case .actuated(let gap): self = .actuated(maxGap: gap, detectorGap: 2)
+        case .maxPressure(let minG, let maxG): self = .maxPressure(minGreen: minG, maxGreen: maxG)
+        }
+    }
+}
+
 /// One signal controller: a program and the state of its phase clock. Times in seconds.
 struct SignalController: Sendable {
     var id: String

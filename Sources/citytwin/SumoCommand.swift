@@ -59,7 +59,7 @@ struct Sumo: ParsableCommand {
         if let plan = signals {
             let p = try reportingInputErrors { try SignalPlanReader.read(path: plan, network: network) }
             network.signalPrograms = p.apply(to: network.signalPrograms)
-            for (id, mode) in p.modes { options.signalModes[id] = mode.trafficMode }
+            for (id, mode) in p.modes { options.signalModes[id] = SignalControlMode(mode) }
         }
         let graph = try reportingInputErrors { try RoadGraph(network) }
         if let od {
@@ -92,15 +92,5 @@ struct Sumo: ParsableCommand {
         print("inserted \(s.vehicles.inserted), arrived \(s.vehicles.arrived), running \(s.vehicles.running), waiting \(s.vehicles.waiting); " +
               "travel time \(String(format: "%.1f", s.trips.mean_travel_time_s)) s, time loss \(String(format: "%.1f", s.trips.mean_time_loss_s)) s, " +
               "teleports \(s.teleports.total), collisions \(s.collisions); \(Int(s.ups_cpu)) vehicle updates per CPU second")
-    }
-}
-
-extension SignalPlan.Control {
-    var trafficMode: SignalControlMode {
-        switch self {
-        case .fixedTime: .fixedTime
-        case .actuated(let gap): .actuated(maxGap: gap, detectorGap: 2)
-        case .maxPressure(let minG, let maxG): .maxPressure(minGreen: minG, maxGreen: maxG)
-        }
     }
 }
