@@ -170,44 +170,33 @@ extension TrafficSimulation {
         var buffer: [Double] = []
         swap(&buffer, &queueScratch)
         buffer.removeAll(keepingCapacity: true)
-        for a in 0..<stats.approachEdge.count {
-            let e = Int(stats.approachEdge[a])
-            var q = 0.0
-            for l in graph.lanes(of: e) where laneN[l] > 0 {
-                let b = Int(laneStart[l])
-                var back = -1.0
-                for i in 0..<Int(laneN[l]) {
-                    let v = Int(slots[b + i])
-                    guard vSpeed[v] < 0.1 else { break }
-                    back = vPos[v] - tLength[Int(vTypeIdx[v])]
-                }
-                if back >= -0.5 { q = max(q, graph.laneLength[l] - max(back, 0)) }
-            }
-            buffer.append(q)
-        }
+        for a in 0..<stats.approachEdge.count { buffer.append(queue(onApproach: a)) }
         buffer.withUnsafeBufferPointer { stats.recordQueues($0) }
         swap(&buffer, &queueScratch)
     }
-}
 
-extension TrafficSimulation {
     /// The queue (m from the stop line to the back of the last standing vehicle, the longest over
     /// the lanes) on every junction approach now, in the order of `stats.approaches`.
     public func approachQueues() -> [Double] {
-        (0..<stats.approachEdge.count).map { a in
-            var q = 0.0
-            for l in graph.lanes(of: Int(stats.approachEdge[a])) where laneN[l] > 0 {
-                let b = Int(laneStart[l])
-                var back = -1.0
-                for i in 0..<Int(laneN[l]) {
-                    let v = Int(slots[b + i])
-                    guard vSpeed[v] < 0.1 else { break }
-                    back = vPos[v] - tLength[Int(vTypeIdx[v])]
-                }
-                if back >= -0.5 { q = max(q, graph.laneLength[l] - max(back, 0)) }
+        (0..<stats.approachEdge.count).map { queue(onApproach: $0) }
+    }
+
+    /// The queue on approach `a` now: on each lane, the standing vehicles (speed under 0.1 m/s) from
+    /// the lane's first vehicle back, measured from the stop line to the last one's back; the
+    /// longest over the lanes.
+    private func queue(onApproach a: Int) -> Double {
+        var q = 0.0
+        for l in graph.lanes(of: Int(stats.approachEdge[a])) where laneN[l] > 0 {
+            let b = Int(laneStart[l])
+            var back = -1.0
+            for i in 0..<Int(laneN[l]) {
+                let v = Int(slots[b + i])
+                guard vSpeed[v] < 0.1 else { break }
+                back = vPos[v] - tLength[Int(vTypeIdx[v])]
             }
-            return q
+            if back >= -0.5 { q = max(q, graph.laneLength[l] - max(back, 0)) }
         }
+        return q
     }
 
     /// Σ time loss (s) of every vehicle inserted so far, arrived or running.
