@@ -8,9 +8,7 @@ extension ResultMaps {
     public static func pipeDifferenceMap(basemap: Basemap, a: [PipeFlow], b: [PipeFlow], title: String, subtitle: String? = nil,
                                          neutralBand: Double = 0.005, layout: MapLayout = MapLayout(),
                                          format: ImageFormat = .png) throws -> Canvas {
-        let canvas = try Canvas(width: layout.width, height: layout.height, format: format)
-        let frame = MapFrame(extent: basemap.extent, fitting: layout.mapArea)
-        let p = MapPainter(canvas: canvas, frame: frame)
+        let (canvas, p) = try sheet(basemap, layout: layout, format: format)
         try drawBase(p, basemap, waterLevel: nil, faded: true)
         p.drawPolygons(basemap.buildings, fill: RGBA(hex: 0xe3e3e3), stroke: RGBA(hex: 0xbdbdbd), lineWidth: 0.5)
         let peakB = Dictionary(b.map { ($0.id, $0.peakFlow) }, uniquingKeysWith: { x, _ in x })

@@ -11,9 +11,7 @@ extension ResultMaps {
     public static func drainageMap(basemap: Basemap, pipes: [PipeFlow], nodeFlooding: [NodeFlooding],
                                    title: String, subtitle: String? = nil, layout: MapLayout = MapLayout(),
                                    format: ImageFormat = .png) throws -> Canvas {
-        let canvas = try Canvas(width: layout.width, height: layout.height, format: format)
-        let frame = MapFrame(extent: basemap.extent, fitting: layout.mapArea)
-        let p = MapPainter(canvas: canvas, frame: frame)
+        let (canvas, p) = try sheet(basemap, layout: layout, format: format)
         try drawBase(p, basemap, waterLevel: nil, faded: true)
         p.drawLines(basemap.streets.map { (line: $0.line, color: RGBA.white, width: streetWidth(lanes: $0.lanes), offset: 0.0) })
         p.drawPolygons(basemap.buildings, fill: RGBA(hex: 0xe3e3e3), stroke: RGBA(hex: 0xbdbdbd), lineWidth: 0.5)

@@ -37,9 +37,7 @@ public enum ResultMaps {
     public static func depthMap(basemap: Basemap, depth: Raster<Double>, nodeFlooding: [NodeFlooding] = [],
                                 title: String, subtitle: String? = nil, options: DepthOptions = DepthOptions()) throws -> Canvas {
         let layout = options.layout
-        let canvas = try Canvas(width: layout.width, height: layout.height, format: options.format)
-        let frame = MapFrame(extent: basemap.extent, fitting: layout.mapArea)
-        let p = MapPainter(canvas: canvas, frame: frame)
+        let (canvas, p) = try sheet(basemap, layout: layout, format: options.format)
         let maxDepth = depth.values.filter { $0 != depth.noData && $0.isFinite }.max() ?? 0
         let scale = ColorScale.depth(maximum: options.maximumDepth ?? maxDepth)
         try drawBase(p, basemap, waterLevel: options.waterLevel)
@@ -69,9 +67,7 @@ public enum ResultMaps {
     public static func trafficMap(basemap: Basemap, links: [LinkResult], metric: TrafficMetric = .speedRatio,
                                   title: String, subtitle: String? = nil, layout: MapLayout = MapLayout(),
                                   format: ImageFormat = .png) throws -> Canvas {
-        let canvas = try Canvas(width: layout.width, height: layout.height, format: format)
-        let frame = MapFrame(extent: basemap.extent, fitting: layout.mapArea)
-        let p = MapPainter(canvas: canvas, frame: frame)
+        let (canvas, p) = try sheet(basemap, layout: layout, format: format)
         try drawBase(p, basemap, waterLevel: nil, faded: true)
         p.drawPolygons(basemap.buildings, fill: RGBA(hex: 0xe3e3e3), stroke: RGBA(hex: 0xbdbdbd), lineWidth: 0.5)
         let scale: ColorScale
@@ -131,9 +127,7 @@ public enum ResultMaps {
             if x != a.noData, y != b.noData, x.isFinite, y.isFinite { d.values[i] = x - y }
         }
         let layout = options.layout
-        let canvas = try Canvas(width: layout.width, height: layout.height, format: options.format)
-        let frame = MapFrame(extent: basemap.extent, fitting: layout.mapArea)
-        let p = MapPainter(canvas: canvas, frame: frame)
+        let (canvas, p) = try sheet(basemap, layout: layout, format: options.format)
         let m = d.values.filter(\.isFinite).map(abs).max() ?? 0
         let scale = ColorScale.diverging(magnitude: max(m, options.neutralBand * 2), title: options.title)
         try drawBase(p, basemap, waterLevel: options.waterLevel)
@@ -152,9 +146,7 @@ public enum ResultMaps {
     public static func linkDifferenceMap(basemap: Basemap, links: [LinkResult], difference: [String: Double],
                                          title: String, subtitle: String? = nil, options: DifferenceOptions = DifferenceOptions()) throws -> Canvas {
         let layout = options.layout
-        let canvas = try Canvas(width: layout.width, height: layout.height, format: options.format)
-        let frame = MapFrame(extent: basemap.extent, fitting: layout.mapArea)
-        let p = MapPainter(canvas: canvas, frame: frame)
+        let (canvas, p) = try sheet(basemap, layout: layout, format: options.format)
         try drawBase(p, basemap, waterLevel: nil, faded: true)
         p.drawPolygons(basemap.buildings, fill: RGBA(hex: 0xe3e3e3), stroke: RGBA(hex: 0xbdbdbd), lineWidth: 0.5)
         let m = difference.values.filter(\.isFinite).map(abs).max() ?? 0
@@ -171,6 +163,12 @@ public enum ResultMaps {
     }
 
     // MARK: Shared pieces
+
+    /// A blank map sheet of `layout` and a painter whose frame fits the basemap's extent into the map area.
+    static func sheet(_ basemap: Basemap, layout: MapLayout, format: ImageFormat) throws -> (Canvas, MapPainter) {
+        let canvas = try Canvas(width: layout.width, height: layout.height, format: format)
+        return (canvas, MapPainter(canvas: canvas, frame: MapFrame(extent: basemap.extent, fitting: layout.mapArea)))
+    }
 
     static func drawBase(_ p: MapPainter, _ basemap: Basemap, waterLevel: Double?, faded: Bool = false) throws {
         if let t = basemap.terrain { try p.drawTerrain(t, waterLevel: waterLevel) }
