@@ -269,6 +269,9 @@ extension SWMMInpParser {
             if x.barrels < 1 { throw fail(.badValue, 114, "invalid number of barrels for \(l.tokens[0])", line: l.number) }
             model.drainageLinks[k].crossSection = x
             if l.tokens.count > culvertIndex, let c = Int(l.tokens[culvertIndex]), c > 0 {
+                guard c <= 57 else {
+                    throw InputError(.badValue, "culvert code \(c) of \(l.tokens[0]) is not one of the codes 1–57", at: SourceLocation(file: file, line: l.number))
+                }
                 project.conduitDetails[model.drainageLinks[k].id.rawValue, default: ConduitDetails()].culvertCode = c
             }
         }

@@ -178,6 +178,12 @@ extension FlowRouter {
         if q > 0 && y1 < x.yFull && (r.flowClass == .subcritical || r.flowClass == .supercritical) {
             q = normalFlowLimit(j, q: q, y1: y1, y2: y2, a1: a1e, r1: r1)
         }
+        // Culvert inlet control: the inlet's flow and dQ/dH replace the barrel's when smaller.
+        if c.culvertCode > 0 && !isFull, let inlet = CulvertInlet(code: c.culvertCode, xsect: x, slope: c.slope),
+           let control = inlet.flow(head: h1 - z1), control.q < q {
+            q = control.q
+            r.dqdh = control.dqdh * barrels
+        }
         if iteration > 0 {
             q = 0.5 * qLast + 0.5 * q
             if q * qLast < 0 { q = 0.001 * (q < 0 ? -1 : 1) }

@@ -120,3 +120,39 @@ import TestSupport
         } catch let e as InputError { #expect(e.location?.line == 7 && e.message.contains("cannot open rain file"), "\(e)") }
     }
 }
+
+/// A culvert code outside SWMM's 1–57 is refused with the file, line and link.
+@Suite struct SWMMCulvertCodeTests {
+    static func model(_ code: Int) -> String {
+        """
+        [OPTIONS]
+        FLOW_UNITS CFS
+        FLOW_ROUTING DYNWAVE
+        START_DATE 01/01/2020
+        END_DATE 01/02/2020
+        [JUNCTIONS]
+        J1 100 5 0 0 0
+        [OUTFALLS]
+        O1 99 FREE NO
+        [CONDUITS]
+        C1 J1 O1 100 0.013 0 0 0 0
+        [XSECTIONS]
+        C1 CIRCULAR 3 0 0 0 1 \(code)
+        """
+    }
+
+    @Test func refusesAnUnknownCode() throws {
+        do {
+            _ = try SWMMInp.read(text: Self.model(58), file: "culvert.inp")
+            Issue.record("culvert code 58 was accepted")
+        } catch let e as InputError {
+            #expect(e.location?.file == "culvert.inp" && e.location?.line == 13, "\(e)")
+            #expect(e.message.contains("culvert code 58") && e.message.contains("C1"), "\(e)")
+        }
+    }
+
+    @Test func keepsAKnownCode() throws {
+        let model = try SWMMInp.read(text: Self.model(4), file: "culvert.inp")
+        #expect(model.stormwater?.conduitDetails["C1"]?.culvertCode == 4)
+    }
+}
