@@ -136,3 +136,48 @@ func drainageScene(years: Double, name: String, extra: String = "", drainage: St
         #expect(csv.series.count == outfalls.count)
     }
 }
+
+/// A pump failure in a drainage scene: the small district with the pipe into one outfall turned
+/// into an ideal pump (it lifts whatever reaches its wet well). Failed from the start, the pump
+/// moves nothing, so that outfall receives nothing while it does without the failure, and the
+/// water it would have lifted floods or stays in the network instead.
+@Suite struct PumpFailureRunTests {
+    @Test func aFailedPumpLiftsNothing() throws {
+        let f = TemporaryFolder()
+        let modelPath = try writeSmallDistrict(f)
+        var model = try ModelStore.load(modelPath)
+        let outfalls = Set(model.drainageNodes.filter { $0.kind == .outfall }.map(\.id))
+        let k = try #require(model.drainageLinks.firstIndex { $0.kind == .conduit && outfalls.contains($0.to) })
+        let outfall = model.drainageLinks[k].to.rawValue
+        model.drainageLinks[k].kind = .pump
+        model.drainageLinks[k].conduit = nil
+        model.drainageLinks[k].crossSection = nil
+        model.drainageLinks[k].pump = PumpParameters(curve: nil)
+        let pump = model.drainageLinks[k].id.rawValue
+        try ModelStore.save(model, to: modelPath, overwrite: true, nativeCRS: true)
+
+        func run(_ name: String, extra: String) throws -> (volume: Double, flooding: Double, stored: Double, pumpPeak: Double) {
+            let path = f.file("\(name).yaml")
+            try drainageScene(years: 50, name: name, extra: extra).write(toFile: path, atomically: true, encoding: .utf8)
+            var run = try SceneRun(scene: try RunScene.load(path), threads: 1)
+            try run.run()
+            let s = try #require(run.drainage).simulation.summary
+            let c = s.continuity
+            #expect(abs(c.errorPercent) < 1, "\(name): routing continuity \(c.errorPercent) %")
+            return (try #require(s.outfalls[outfall]).totalVolume, c.floodingLoss, c.finalStorage, s.linkPeakFlow[pump] ?? -1)
+        }
+        let working = try run("working", extra: "")
+        let failed = try run("failed", extra: """
+            interventions:
+              pump_failures:
+                - {pump: \(pump), at: 0min}
+            """)
+        #expect(working.pumpPeak > 0.01, "the working pump lifts water (peak \(working.pumpPeak) m³/s)")
+        #expect(working.volume > 1, "the working pump fills outfall \(outfall): \(working.volume) m³")
+        #expect(failed.pumpPeak == 0, "the failed pump moves nothing (peak \(failed.pumpPeak))")
+        #expect(failed.volume < 1e-6, "outfall \(outfall) receives \(failed.volume) m³ behind a failed pump")
+        // What the pump did not lift is flooded or stored instead (within 5 % of what it lifted).
+        let extra = (failed.flooding + failed.stored) - (working.flooding + working.stored)
+        #expect(abs(extra - working.volume) <= 0.05 * working.volume, "kept back \(extra) m³ against \(working.volume) m³ lifted")
+    }
+}
