@@ -186,12 +186,43 @@ extension XSectionGeometry {
             if psi >= 1 { return aFull }
             let sShallow = shallowFactor >= 0 ? shallowFactor : sectionFactor(area: 0.04 * aFull)
             if psi <= 0.015 || s < sShallow {
+                if kind == .circular { return shallowCircleArea(forFactor: s, upper: 0.04 * aFull) }
                 return solveArea(forFactor: s, upper: 0.04 * aFull, factorAtUpper: sShallow)
             }
             return aFull * Self.inverseLookup(psi, tables!.factorOfArea, count: factorPeakIndex + 1)
         default:
             return solveArea(forFactor: s, upper: aMax)
         }
+    }
+
+    /// The area (ft²) of a part-full circle whose section factor is `s`, solved in the half-angle
+    /// φ of the water surface: with r the radius, A = r²(φ − sin φ cos φ), P = 2rφ and
+    /// S = A^(5/3)/P^(2/3), Newton's method on ln S − ln s (d ln S/dφ = 5/3·A′/A − 2/3·P′/P,
+    /// A′ = 2r² sin²φ, P′ = 2r) from the small-angle start S ≈ (2/3)^(5/3)·r^(10/3)·φ^5/(2rφ)^(2/3).
+    /// ln S is nearly linear in ln φ here, so a few steps reach the rounding floor; the same root
+    /// as ``solveArea(forFactor:upper:factorAtUpper:)``, without a nested inversion per step.
+    private func shallowCircleArea(forFactor s: Double, upper: Double) -> Double {
+        let r = yFull / 2, r2 = r * r
+        let target = log(s)
+        // Small-angle start: S ≈ c·φ^(13/3).
+        let c = pow(2.0 / 3.0, 5.0 / 3.0) * pow(r, 10.0 / 3.0) / pow(2 * r, 2.0 / 3.0)
+        let phiUpper = Self.phiOfArea(upper / aFull)
+        var phi = min(pow(s / c, 3.0 / 13.0), phiUpper)
+        var lo = 0.0, hi = phiUpper
+        for _ in 0..<50 {
+            let sn = sin(phi), cs = cos(phi)
+            let a = r2 * (phi - sn * cs), p = 2 * r * phi
+            guard a > 0 else { phi = 0.5 * (lo + hi); continue }
+            let g = 5.0 / 3.0 * log(a) - 2.0 / 3.0 * log(p) - target
+            if g > 0 { hi = phi } else { lo = phi }
+            let dg = 5.0 / 3.0 * (2 * r2 * sn * sn) / a - 2.0 / 3.0 * (2 * r) / p
+            var next = dg > 0 ? phi - g / dg : 0.5 * (lo + hi)
+            if !(next > lo && next < hi) { next = 0.5 * (lo + hi) }
+            let step = abs(next - phi)
+            phi = next
+            if step <= 1e-12 * phi || hi - lo <= 1e-15 * phiUpper { break }
+        }
+        return min(r2 * (phi - sin(phi) * cos(phi)), upper)
     }
 
     /// Area with the given section factor in [0, upper], by safeguarded secant-bisection.

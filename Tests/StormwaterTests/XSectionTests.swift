@@ -57,4 +57,17 @@ import Testing
         let ynC = c.normalDepth(flow: 20, beta: beta)
         #expect(abs(beta * c.sectionFactor(area: c.area(depth: ynC)) - 20) < 0.01 * 20)
     }
+
+    /// The shallow part of a circle (A/Afull < 0.04), where the area of a section factor is solved
+    /// rather than looked up: the inverse gives back the area it came from.
+    @Test func shallowCircleSectionFactorInverts() {
+        for d in [0.5, 1.0, 3.0, 8.0] {
+            let c = XSectionGeometry(kind: .circular, height: d)
+            for alpha in [1e-6, 1e-4, 0.001, 0.005, 0.01, 0.02, 0.03, 0.0399] {
+                let a = alpha * c.aFull
+                let back = c.area(sectionFactor: c.sectionFactor(area: a))
+                #expect(abs(back - a) <= 1e-9 * a, "D \(d), A/Afull \(alpha): \(back) vs \(a)")
+            }
+        }
+    }
 }
