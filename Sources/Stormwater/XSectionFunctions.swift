@@ -12,8 +12,9 @@ extension XSectionGeometry {
         case .circular, .ellipse:
             let yNorm = y / yFull
             if yNorm < 0.04 {
+                // φ = acos(1 − 2y/D), so cos φ = 1 − 2y/D and sin φ = 2·√((y/D)(1 − y/D)).
                 let phi = Self.phiOfDepth(yNorm)
-                return wMax / 2 * (yFull / 2) * (phi - sin(phi) * cos(phi))
+                return wMax / 2 * (yFull / 2) * (phi - 2 * (yNorm * (1 - yNorm)).squareRoot() * (1 - 2 * yNorm))
             }
             return aFull * Self.lookup(yNorm, tables!.areaOfDepth)
         case .rectClosed, .rectOpen: return bottomWidth * y
@@ -36,7 +37,7 @@ extension XSectionGeometry {
         case .circular, .ellipse:
             if y >= yFull { return 0 }
             let yNorm = y / yFull
-            if yNorm < 0.04 { return 2 * (wMax / 2) * sin(Self.phiOfDepth(yNorm)) }
+            if yNorm < 0.04 { return 2 * wMax * (yNorm * (1 - yNorm)).squareRoot() }
             return wMax * Self.lookup(yNorm, tables!.widthOfDepth)
         case .rectClosed, .rectOpen: return bottomWidth
         case .rectTriangular:
@@ -55,8 +56,9 @@ extension XSectionGeometry {
     @inline(__always)
     func areaWidthRadius(depth y: Double) -> (area: Double, width: Double, radius: Double) {
         if (kind == .circular || kind == .ellipse) && y > 0 && y < yFull && y / yFull < 0.04 && y != Hydraulics.fudge {
-            let phi = Self.phiOfDepth(y / yFull)
-            let sn = sin(phi), cs = cos(phi)
+            let yNorm = y / yFull
+            let phi = Self.phiOfDepth(yNorm)
+            let sn = 2 * (yNorm * (1 - yNorm)).squareRoot(), cs = 1 - 2 * yNorm
             let a = wMax / 2, b = yFull / 2
             let area = a * b * (phi - sn * cs)
             let perimeter = Self.ellipseArc(a: a, b: b, phi: phi)
@@ -144,8 +146,11 @@ extension XSectionGeometry {
             // Shallow flow: the exact geometry at the angle of this depth (no inversion from the area).
             let yNorm = y / yFull
             if yNorm < 0.04 && !(y == Hydraulics.fudge && dryRadius >= 0) {
-                let s = Self.ellipseState(a: wMax / 2, b: yFull / 2, phi: Self.phiOfDepth(yNorm))
-                return s.perimeter > 0 ? s.area / s.perimeter : 0
+                let phi = Self.phiOfDepth(yNorm)
+                let a = wMax / 2, b = yFull / 2
+                let area = a * b * (phi - 2 * (yNorm * (1 - yNorm)).squareRoot() * (1 - 2 * yNorm))
+                let perimeter = Self.ellipseArc(a: a, b: b, phi: phi)
+                return perimeter > 0 ? area / perimeter : 0
             }
             return hydraulicRadius(area: area(depth: y))
         case .rectClosed, .rectTriangular: return hydraulicRadius(area: area(depth: y))
