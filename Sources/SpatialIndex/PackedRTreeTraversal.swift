@@ -47,12 +47,15 @@ extension PackedRTree {
         let ns = nodeSize, n = count, levels = s.levelCount
         let ls = s.levelStarts, ids = s.ids
         // Scratch: three words per level (frames), then the batch: a leaf node index per entry,
-        // with bit 63 set when the node is surely covered.
+        // with bit 63 set when the node is surely covered; the last word counts the batch. (A
+        // counter in a local variable would be captured by the nested functions below, which
+        // boxes it on the heap and checks every access to it at run time.)
         let frames = scratch
         let batch = scratch + 3 &* levels
-        let batchSize = Swift.min(64, 128 &- 3 &* levels)
+        let batchSize = Swift.min(64, 127 &- 3 &* levels)
         let coveredFlag: UInt64 = 1 &<< 63
-        var batchCount = 0
+        let batchCounter = scratch + 127
+        batchCounter.pointee = 0
 
         /// The children of node `p` on `level`: the first, and masks of those the shape may
         /// accept and of those it surely covers.
@@ -83,7 +86,8 @@ extension PackedRTree {
         /// Tests and visits the items of the leaf nodes in the batch, then empties it.
         @inline(__always) func flush() {
             var i = 0
-            while i < batchCount {
+            let pending = Int(truncatingIfNeeded: batchCounter.pointee)
+            while i < pending {
                 let entry = batch[i]
                 let first = Int(truncatingIfNeeded: entry & ~coveredFlag) &* ns
                 let size = Swift.min(ns, n &- first)
@@ -116,7 +120,7 @@ extension PackedRTree {
                 }
                 i &+= 1
             }
-            batchCount = 0
+            batchCounter.pointee = 0
         }
 
         /// Adds the leaf nodes `first + j` for the set bits `j` of `maybe` (entries of level 1)
@@ -124,15 +128,15 @@ extension PackedRTree {
         @inline(__always) func enqueue(_ first: Int, _ maybe: UInt64, _ covered: UInt64) {
             var bits = maybe
             while bits != 0 {
-                if batchCount == batchSize { flush() }
+                if Int(truncatingIfNeeded: batchCounter.pointee) == batchSize { flush() }
                 let j = bits.trailingZeroBitCount
                 let leaf = first &+ j &- n
                 let isCovered = covered &>> UInt64(truncatingIfNeeded: j) & 1 != 0
                 if !isCovered { shape.prefetchItems(leaf &* ns, ns) }
                 var offset = 0
                 while offset < ns { citytwin_prefetch(ids + (leaf &* ns &+ offset)); offset &+= 16 }
-                batch[batchCount] = UInt64(truncatingIfNeeded: leaf) | (isCovered ? coveredFlag : 0)
-                batchCount &+= 1
+                batch[Int(truncatingIfNeeded: batchCounter.pointee)] = UInt64(truncatingIfNeeded: leaf) | (isCovered ? coveredFlag : 0)
+                batchCounter.pointee &+= 1
                 bits &= bits &- 1
             }
         }
