@@ -3,21 +3,22 @@ import Geometry
 
 extension ResultMaps {
     /// Flooded and closed roads with the traffic on them (a run where the surface and the traffic
-    /// were coupled): the maximum water depth over the terrain (ColorBrewer Blues, as `depthMap`),
+    /// were coupled): the maximum water depth over the terrain (ColorBrewer Blues, as `depthMap`;
+    /// cells below `minimumDepth` m, the rain film on every street, left out),
     /// each traffic link on its side of the street coloured by its mean speed over free-flow speed
     /// (RdYlGn, as `trafficMap`, narrower so the water stays visible), and the road edges that water
     /// closed drawn on their centre line in black with a magenta core; edges that water only slowed
     /// get a thin magenta centre line.
     public static func floodedRoadsMap(basemap: Basemap, depth: Raster<Double>, links: [LinkResult], roads: [RoadFlooding],
                                        closureDepth: Double, title: String, subtitle: String? = nil,
-                                       waterLevel: Double? = nil, layout: MapLayout = MapLayout(),
+                                       waterLevel: Double? = nil, minimumDepth: Double = 0.05, layout: MapLayout = MapLayout(),
                                        format: ImageFormat = .png) throws -> Canvas {
         let (canvas, p) = try sheet(basemap, layout: layout, format: format)
         let maxDepth = depth.values.filter { $0 != depth.noData && $0.isFinite }.max() ?? 0
         let depthScale = ColorScale.depth(maximum: maxDepth)
         try drawBase(p, basemap, waterLevel: waterLevel)
         drawStreetFill(p, basemap)
-        try p.drawRaster(depth) { $0.isFinite && $0 >= 0.01 ? depthScale.color($0).with(alpha: 0.85) : .clear }
+        try p.drawRaster(depth) { $0.isFinite && $0 >= minimumDepth ? depthScale.color($0).with(alpha: 0.85) : .clear }
         drawStreetsAndBuildings(p, basemap, buildingsAlpha: 0.85)
         let traffic = links.map { l -> (line: Polyline, color: RGBA, width: Double, offset: Double) in
             let w = 1 + Double(max(1, min(l.lanes, 5)))
@@ -34,7 +35,8 @@ extension ResultMaps {
         y = p.drawSwatches([(magenta, "closed ≥ \(KPI.format(closureDepth, decimals: 2)) m (\(closed) edges)", 5),
                             (magenta, "slowed by water (\(slowed) edges)", 1.5)],
                            x: layout.legendX, y: y + 10, title: "roads under water")
-        canvas.text("max depth \(KPI.format(maxDepth, decimals: 2)) m", layout.legendX, y + 4, size: 12, color: RGBA(hex: 0x333333), v: .top)
+        canvas.text("max depth \(KPI.format(maxDepth, decimals: 2)) m; < \(KPI.format(minimumDepth, decimals: 2)) m not coloured",
+                    layout.legendX, y + 4, size: 12, color: RGBA(hex: 0x333333), v: .top)
         finish(p, layout: layout, title: title, subtitle: subtitle)
         return canvas
     }

@@ -73,7 +73,7 @@ public enum RunFolder {
                                                        subtitle: sub, waterLevel: options.waterLevel)
                 try c.write(to: file("maps/flooded_roads.png"))
                 let closed = r.roadFlooding.filter(\.wasClosed).count
-                figures.append(try ReportFigure(caption: "Maximum water depth (blues, m), traffic as mean speed over free-flow speed per link, and the road edges water closed"
+                figures.append(try ReportFigure(caption: "Maximum water depth (blues, m; below 0.05 m not coloured), traffic as mean speed over free-flow speed per link, and the road edges water closed"
                                                 + " (\(closed), black with a magenta core, depth ≥ \(KPI.format(options.closureDepth, decimals: 2)) m) or slowed (\(r.roadFlooding.count - closed), thin magenta).",
                                                 canvas: c, alt: "map of flooded and closed roads with traffic"))
             }

@@ -104,8 +104,9 @@ public struct SceneRun {
             if let spongeBaseline { out += DrainageKPIs.sponge(drainage, baseline: spongeBaseline) }
         }
         out += (coupled?.kpis ?? []) + (traffic?.kpis ?? [])
+        // The storm with traffic: its own KPIs (closures, delay lost, vehicle ledger) head the list.
         if let c = coupled, let roads = c.roads, let t = traffic {
-            out += StormTrafficKPIs.kpis(roads: roads, traffic: t, rerouted: c.trafficProcess?.rerouted ?? 0, dry: dryTraffic, vehicles: c.vehicles)
+            out = StormTrafficKPIs.kpis(roads: roads, traffic: t, rerouted: c.trafficProcess?.rerouted ?? 0, dry: dryTraffic, vehicles: c.vehicles) + out
         }
         return out
     }
