@@ -33,13 +33,13 @@ import TestSupport
         version: 1
         name: \(name)
         model: district
-        duration: 30min
+        duration: 25min
         report_step: 5min
         processes: [\(processes)]
         \(processes.contains("flood") ? "flood: {buildings: {mode: blocked}}" : "")
         \(processes.contains("drainage") ? "drainage: {routing: dynamic_wave, routing_step: 5s}" : "")
-        \(processes.contains("traffic") ? "traffic: {demand: {od: od.csv, window: [0, 20min]}, seed: 7}" : "")
-        \(processes == "traffic" ? "" : "forcing:\n  rain:\n    design_storm: {preset: wuhan, return_period_years: 100, duration: 20min, peak_ratio: 0.4, step: 5min}")
+        \(processes.contains("traffic") ? "traffic: {demand: {od: od.csv, window: [0, 15min]}, seed: 7}" : "")
+        \(processes == "traffic" ? "" : "forcing:\n  rain:\n    design_storm: {preset: wuhan, return_period_years: 100, duration: 15min, peak_ratio: 0.4, step: 5min}")
         \(processes.contains("flood") ? "  boundaries: [{name: river, edge: east, type: stage, stage: 16.0}]" : "")
         """
     }

@@ -14,14 +14,14 @@ func stormTrafficScene(name: String, years: Double = 100, coupling: String = "co
     version: 1
     name: \(name)
     model: district
-    duration: 30min
+    duration: 25min
     report_step: 5min
     processes: [flood, drainage, traffic]
     flood:
       buildings: {mode: blocked}
     drainage: {routing: dynamic_wave, routing_step: 5s}
     traffic:
-      demand: {od: od.csv, window: [0, 20min]}
+      demand: {od: od.csv, window: [0, 15min]}
       seed: 7
     \(coupling)
     forcing:
@@ -29,7 +29,7 @@ func stormTrafficScene(name: String, years: Double = 100, coupling: String = "co
         design_storm:
           preset: wuhan
           return_period_years: \(years)
-          duration: 20min
+          duration: 15min
           peak_ratio: 0.4
           step: 5min
       boundaries:
@@ -81,7 +81,7 @@ func districtOD(_ model: CityModel, perPair: Int, stride step: Int = 12) -> Stri
         let closures = roads.events.filter { $0.kind == .closed }
         #expect(!closures.isEmpty, "no road closed; deepest edge \(roads.maxDepth.max() ?? 0) m")
         for e in closures {
-            #expect(e.depth >= 0.3 && e.time > 0 && e.time <= 1800)
+            #expect(e.depth >= 0.3 && e.time > 0 && e.time <= 1500)
             #expect(roads.edges.contains { $0.id.rawValue == e.edge })
         }
         for e in roads.closedEdges { #expect(roads.maxDepth[e] >= 0.3 && roads.closedSeconds[e] > 0) }
@@ -147,7 +147,7 @@ func districtOD(_ model: CityModel, perPair: Int, stride step: Int = 12) -> Stri
         try expectError(stormTrafficScene(name: "s", coupling: "coupling: {dry_baseline: maybe}"), line: 13, ["coupling.dry_baseline"])
         // A coupling block without the three processes; flood with traffic but no drainage.
         try expectError(stormTrafficScene(name: "s").replacingOccurrences(of: "[flood, drainage, traffic]", with: "[flood, drainage]")
-                            .replacingOccurrences(of: "traffic:\n  demand: {od: od.csv, window: [0, 20min]}\n  seed: 7\n", with: ""),
+                            .replacingOccurrences(of: "traffic:\n  demand: {od: od.csv, window: [0, 15min]}\n  seed: 7\n", with: ""),
                         line: 10, ["coupling", "flood, drainage and traffic"])
         try expectError(stormTrafficScene(name: "s").replacingOccurrences(of: "[flood, drainage, traffic]", with: "[flood, traffic]"),
                         line: 6, ["E103", "processes", "drainage"])
