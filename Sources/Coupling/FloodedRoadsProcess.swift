@@ -78,9 +78,11 @@ public struct FloodedRoadsProcess: SimProcess, Codable {
     /// - Parameters:
     ///   - edges: the road edges with their shapes (m, the grid's CRS) and speed limits (m/s).
     ///   - grid: the flood grid the depths come from.
+    ///   - excluding: cells never sampled (flat indices, true = left out), e.g. the water body at its
+    ///     normal level under a bridge; empty: every cell counts.
     /// - Throws: `InputError` naming an edge that has fewer than two points or lies wholly off the grid.
     public init(name: String = "flooded roads", edges: [RoadEdge], grid: GridSpec,
-                relation: DepthSpeedRelation = DepthSpeedRelation()) throws {
+                relation: DepthSpeedRelation = DepthSpeedRelation(), excluding: [Bool] = []) throws {
         self.name = name; self.relation = relation
         edgeIDs = edges.map(\.id.rawValue)
         limits = edges.map(\.speed)
@@ -102,11 +104,11 @@ public struct FloodedRoadsProcess: SimProcess, Codable {
                     let p = Coordinate(a.x + t * dx, a.y + t * dy)
                     if let rc = grid.cell(containing: p) {
                         let i = grid.index(row: rc.row, col: rc.col)
-                        if seen.insert(i).inserted { set.append(i) }
+                        if seen.insert(i).inserted, excluding.isEmpty || !excluding[i] { set.append(i) }
                     }
                 }
             }
-            guard !set.isEmpty else {
+            guard !seen.isEmpty else {
                 throw InputError(.badValue, "road edge \(e.id.rawValue) lies wholly outside the flood grid", at: SourceLocation(file: name, feature: e.id.rawValue))
             }
             all.append(set)

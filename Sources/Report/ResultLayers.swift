@@ -53,6 +53,7 @@ public struct ResultLayer: Sendable {
 /// | `link_flows` | LineString | `lanes`, `flow_vehh`, `mean_speed_ms`, `free_speed_ms`, `speed_ratio`, `delay_s` |
 /// | `junction_delays` | Point | `delay_s`, `max_queue_veh`, `throughput_vehh` |
 /// | `pipe_flows` | LineString | `diameter_m`, `peak_flow_m3s`, `full_flow_m3s`, `peak_over_full`, `upstream_max_depth_m` — drainage conduits |
+/// | `road_closures` | LineString | `max_depth_m`, `min_speed_factor`, `closed`, `first_closed_s`, `closed_duration_s` — road edges water slowed or closed (coupled flood and traffic) |
 ///
 /// Layers without features are still produced (empty), so every run folder has the same files.
 public enum ResultLayers {
@@ -99,7 +100,15 @@ public enum ResultLayers {
             pipes.append(id: p.id, shape: .lineString(p.shape),
                          [.number(p.diameter), .number(p.peakFlow), .number(p.fullFlow), .number(p.peakOverFull), .number(p.upstreamMaxDepth)])
         }
-        return [depth, flooded, nodes, links, junctions, pipes]
+        var closures = ResultLayer(name: "road_closures", geometry: .lineString,
+                                   columns: [.init("max_depth_m", .real), .init("min_speed_factor", .real), .init("closed", .integer),
+                                             .init("first_closed_s", .real), .init("closed_duration_s", .real)])
+        for f in r.roadFlooding {
+            closures.append(id: f.id, shape: .lineString(f.shape),
+                            [.number(f.maxDepth), .number(f.minFactor), .number(f.wasClosed ? 1 : 0),
+                             f.firstClosed.map(JSONValue.number) ?? .null, .number(f.closedDuration)])
+        }
+        return [depth, flooded, nodes, links, junctions, pipes, closures]
     }
 }
 

@@ -154,6 +154,28 @@ public struct FloodedRoad: Hashable, Codable, Sendable {
     public var length: Double
 }
 
+/// A road edge that water slowed or closed in a run where the surface and the traffic were coupled
+/// (depth sampled along the edge; speed after Pregnolato et al. 2017, closed at the closure depth).
+public struct RoadFlooding: Hashable, Codable, Sendable {
+    /// Road edge ID (directed: each direction of a street is its own edge).
+    public var id: String
+    /// Centre line in the model's CRS (m).
+    public var shape: Polyline
+    /// Largest depth sampled along the edge at any tick (m, ≥ 0).
+    public var maxDepth: Double
+    /// Lowest speed factor over the run (1 free, 0 closed).
+    public var minFactor: Double
+    /// Time the edge first closed (s from the start; nil when it was never closed) and the total
+    /// time it stayed closed (s, ≥ 0; up to the end of the run when it never reopened).
+    public var firstClosed: Double?
+    public var closedDuration: Double
+    public init(id: String, shape: Polyline, maxDepth: Double, minFactor: Double, firstClosed: Double?, closedDuration: Double) {
+        self.id = id; self.shape = shape; self.maxDepth = maxDepth; self.minFactor = minFactor
+        self.firstClosed = firstClosed; self.closedDuration = closedDuration
+    }
+    public var wasClosed: Bool { firstClosed != nil }
+}
+
 /// Everything one run hands to the report: its identity, KPIs, maximum-depth field, per-feature
 /// results and time series. Any part may be empty (a traffic-only run has no depth field).
 public struct RunResults: Sendable {
@@ -175,6 +197,8 @@ public struct RunResults: Sendable {
     public var otherSeries: [TimeSeries]
     /// Peak flows of the drainage conduits (empty without a drainage run).
     public var pipes: [PipeFlow] = []
+    /// Road edges that water slowed or closed (empty unless flood and traffic ran coupled).
+    public var roadFlooding: [RoadFlooding] = []
 
     public init(info: RunInfo, kpis: [KPI] = [], maxDepth: Raster<Double>? = nil, nodeFlooding: [NodeFlooding] = [],
                 links: [LinkResult] = [], junctions: [JunctionResult] = [], rainfall: TimeSeries? = nil,

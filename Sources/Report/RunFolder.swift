@@ -15,6 +15,7 @@ import Geometry
 ///   maps/max_depth.png        depth over hillshade, streets, buildings, node flooding
 ///   maps/traffic_speed.png    speed ratio on the links;  maps/traffic_delay.png
 ///   maps/drainage.png         conduits by peak flow / capacity, node flooding circles
+///   maps/flooded_roads.png    depth, traffic speed and the roads water closed (coupled runs)
 ///   charts/hydrograph.png|svg hyetograph and outfall hydrographs;  charts/queues.png|svg
 ///   timeseries/<name>.csv     rainfall, outfall flows, queues, other series (CSV, time in s)
 /// ```
@@ -31,6 +32,8 @@ public enum RunFolder {
         /// Normal water level of the water body (m), tinted as water on the depth map.
         public var waterLevel: Double?
         public var title: String?
+        /// Depth (m) at which water closes a road, for the flooded-roads map's legend.
+        public var closureDepth = 0.3
         public init() {}
     }
 
@@ -63,6 +66,16 @@ public enum RunFolder {
                 let dm = try ResultMaps.trafficMap(basemap: basemap, links: r.links, metric: .delay, title: "Traffic delay", subtitle: sub)
                 try dm.write(to: file("maps/traffic_delay.png"))
                 figures.append(try ReportFigure(caption: "Mean delay per vehicle on each link (s/veh).", canvas: dm, alt: "map of traffic delay"))
+            }
+            if let d = r.maxDepth, !r.links.isEmpty, !r.roadFlooding.isEmpty {
+                let c = try ResultMaps.floodedRoadsMap(basemap: basemap, depth: d, links: r.links, roads: r.roadFlooding,
+                                                       closureDepth: options.closureDepth, title: "Flooded and closed roads with traffic",
+                                                       subtitle: sub, waterLevel: options.waterLevel)
+                try c.write(to: file("maps/flooded_roads.png"))
+                let closed = r.roadFlooding.filter(\.wasClosed).count
+                figures.append(try ReportFigure(caption: "Maximum water depth (blues, m; below 0.05 m not coloured), traffic as mean speed over free-flow speed per link, and the road edges water closed"
+                                                + " (\(closed), black with a magenta core, depth ≥ \(KPI.format(options.closureDepth, decimals: 2)) m) or slowed (\(r.roadFlooding.count - closed), thin magenta).",
+                                                canvas: c, alt: "map of flooded and closed roads with traffic"))
             }
             if !r.pipes.isEmpty {
                 let c = try ResultMaps.drainageMap(basemap: basemap, pipes: r.pipes, nodeFlooding: r.nodeFlooding,

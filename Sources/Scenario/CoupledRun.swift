@@ -6,6 +6,7 @@ import Geometry
 import Report
 import SimCore
 import Stormwater
+import Traffic
 
 /// The coupled dual-drainage run of a scene (`processes: [flood, drainage]`): the storm sewer
 /// (`StormwaterProcess`), the 2D surface (`FloodProcess`) and the manhole exchange
@@ -18,6 +19,11 @@ import Stormwater
 /// followed tick by tick into a `FloodRun` and a `DrainageRun`, so the scene's flood results (maximum
 /// depth, sensor depths) and drainage KPIs come out as for the separate runs; the exchange and the
 /// city-wide `CoupledWaterBalance` are added as the "Dual drainage" KPIs.
+///
+/// With `traffic` among the processes the same engine also runs `FloodedRoadsProcess` (grid depth
+/// along each road edge → Pregnolato speed factor, closure at the scene's closure depth) and
+/// `TrafficProcess` (speed caps, re-routing around closed edges, vehicles in the ledger); the
+/// roads' depths, factors and events are followed tick by tick into `roads` (`RoadFloodRecord`).
 public struct CoupledRun {
     /// The surface (followed: maxima, arrival times, sensor depths) and the pipes (followed:
     /// outfall hydrographs, flooding at uncoupled nodes, routing summary).
@@ -34,6 +40,17 @@ public struct CoupledRun {
     public private(set) var wallSeconds = 0.0
     var engine: Engine
     let exchangeName: String, reportStep: Double, duration: Double
+    /// The traffic on the flooded streets (nil unless traffic is among the processes): what the
+    /// roads saw (set by `run`), the traffic process at the end and its sampled queues.
+    public private(set) var roads: RoadFloodRecord?
+    public private(set) var trafficProcess: TrafficProcess?
+    /// The engine's vehicle balance at the end (nil without traffic).
+    public private(set) var vehicles: Ledger.Balance?
+    public private(set) var queueTimes: [Double] = [], queueSamples: [[Double]] = []
+    /// Interval of the queue samples of the coupled traffic (s).
+    public var queueInterval = 10.0
+    static let roadsName = "flooded roads", trafficName = "traffic"
+    let roadEdges: [RoadEdge]
 
     /// Builds the engine for `scene` (which lists flood and drainage).
     /// - Throws: `InputError` naming the node when a junction has no point, lies outside the grid
@@ -62,6 +79,24 @@ public struct CoupledRun {
             throw InputError(.badValue, "drainage: \(e.message)", at: SourceLocation(file: file))
         }
         flood = try FloodRun(scene: scene.flood, threads: threads)
+        if let t = scene.traffic {
+            let c = scene.roads ?? RoadCouplingScene()
+            // Road edges the traffic drives on; cells under the water body at its normal level (a
+            // bridge over the river) are not sampled.
+            let driven = Set(t.graph.edgeIndex.keys)
+            roadEdges = scene.model.roadEdges.filter { driven.contains($0.id.rawValue) }
+            var wet = [Bool](repeating: false, count: grid.spec.count)
+            if let h0 = scene.flood.setup.initialDepth { for i in wet.indices where h0[i] > 0 { wet[i] = true } }
+            let roads = try FloodedRoadsProcess(name: Self.roadsName, edges: roadEdges, grid: grid.spec,
+                                                relation: DepthSpeedRelation(closureDepth: c.closureDepth, ignoredDepth: c.ignoredDepth),
+                                                excluding: wet)
+            try engine.add(roads)
+            var p = TrafficProcess(simulation: try TrafficSimulation(graph: t.graph, demand: t.demand, options: t.options))
+            p.name = Self.trafficName
+            try engine.add(p)
+        } else {
+            roadEdges = []
+        }
         reportStep = scene.flood.reportStep
         duration = scene.flood.duration
     }
@@ -73,10 +108,21 @@ public struct CoupledRun {
         try engine.prepare()
         if let s = engine.process(named: DualDrainageRun.floodName, as: FloodProcess.self)?.simulation { flood.follow(s, sampleGauges: true) }
         drainage.follow(engine.process(named: DualDrainageRun.pipesName, as: StormwaterProcess.self)!.simulation)
-        var nextSample = drainage.sampleStep, nextReport = reportStep
+        var nextSample = drainage.sampleStep, nextReport = reportStep, nextQueue = 0.0
+        let coupledTraffic = !roadEdges.isEmpty
+        if coupledTraffic { roads = RoadFloodRecord(edges: roadEdges) }
+        func sampleQueues(_ t: Double) {
+            let sim = engine.process(named: Self.trafficName, as: TrafficProcess.self)!.simulation
+            queueTimes.append(t); queueSamples.append(sim.approachQueues())
+        }
         while !engine.isFinished {
+            if coupledTraffic, engine.time.seconds >= nextQueue - 1e-9 {
+                sampleQueues(engine.time.seconds)
+                nextQueue += queueInterval
+            }
             try engine.step()
             let t = engine.time.seconds
+            if coupledTraffic { roads!.follow(engine.process(named: Self.roadsName, as: FloodedRoadsProcess.self)!, dt: t - roads!.time, at: t) }
             let report = t >= nextReport - 1e-6 || engine.isFinished
             if let s = engine.process(named: DualDrainageRun.floodName, as: FloodProcess.self)?.simulation { flood.follow(s, sampleGauges: report) }
             if t >= nextSample - 1e-6 && !engine.isFinished {
@@ -93,6 +139,11 @@ public struct CoupledRun {
         exchange = x
         balance = CoupledWaterBalance(ledger: engine.ledger, exchange: x)
         ledger = engine.ledger.report(at: engine.time)
+        if coupledTraffic {
+            sampleQueues(engine.time.seconds)
+            trafficProcess = engine.process(named: Self.trafficName, as: TrafficProcess.self)
+            vehicles = engine.ledger.balance(of: .vehicles)
+        }
         let d = ContinuousClock.now - clock
         wallSeconds = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }

@@ -8,7 +8,9 @@ import Report
 /// Runs a `RunScene` (the surface flood on the model's terrain and/or the storm sewer), computes
 /// its KPIs and writes the run folder through the Report toolkit (`RunFolder`), plus `run.json`
 /// (what ran, for `compare`), `flood_summary.json` (the flood engine's summary with its mass
-/// balance) and `drainage_summary.json` (the stormwater engine's summary in SI units).
+/// balance) and `drainage_summary.json` (the stormwater engine's summary in SI units); a storm with
+/// traffic adds `traffic/road_events.csv` (closures with time and place) and
+/// `traffic_summary_dry.json` (the dry baseline).
 public struct SceneRun {
     public let scene: RunScene
     /// The surface flood (nil when `flood` is not among the processes).
@@ -23,6 +25,9 @@ public struct SceneRun {
     /// The coupled dual-drainage run when the scene lists flood and drainage (`flood` and `drainage`
     /// then follow it and are set by `run`).
     public private(set) var coupled: CoupledRun?
+    /// The same traffic without the storm (the storm-with-traffic scene's dry baseline, run as a
+    /// second pass after the coupled run; nil otherwise or with `coupling: {dry_baseline: false}`).
+    public private(set) var dryTraffic: TrafficRun?
     var runsFlood: Bool { scene.processes.contains("flood") }
 
     public init(scene: RunScene, threads: Int) throws {
@@ -34,7 +39,13 @@ public struct SceneRun {
             drainage = try DrainageRun(scene: d)
             if let b = d.withoutSponge { spongeBaseline = try DrainageRun(scene: b) }
         }
-        if let t = scene.traffic { traffic = try TrafficRun(scene: t) }
+        if let t = scene.traffic {
+            if scene.isStormTraffic {
+                if scene.roads?.dryBaseline ?? true { dryTraffic = try TrafficRun(scene: t) }
+            } else {
+                traffic = try TrafficRun(scene: t)
+            }
+        }
     }
 
     /// Runs to the scene's end; `progress(fraction, simulated seconds)` after each report step.
@@ -42,8 +53,15 @@ public struct SceneRun {
     public mutating func run(progress: (Double, Double) -> Void = { _, _ in }) throws {
         started = Date()
         if coupled != nil {
-            try coupled!.run(progress: progress)
+            // The dry baseline (traffic alone) is much faster than the coupled run: a tenth of the bar.
+            let share = dryTraffic == nil ? 1.0 : 0.9
+            try coupled!.run { f, t in progress(f * share, t) }
             flood = coupled!.flood; drainage = coupled!.drainage
+            if let t = scene.traffic, let p = coupled!.trafficProcess {
+                traffic = TrafficRun(scene: t, finished: p.simulation, queueTimes: coupled!.queueTimes,
+                                     queueSamples: coupled!.queueSamples, cpuSeconds: p.cpuSeconds)
+            }
+            dryTraffic?.run { f, t in progress(share + (1 - share) * f, t) }
             return
         }
         // Progress runs over the parts in turn (the sponge baseline is not counted).
@@ -57,7 +75,7 @@ public struct SceneRun {
 
     /// Wall-clock time of the simulations (s).
     public var wallSeconds: Double {
-        if let coupled { return coupled.wallSeconds }
+        if let coupled { return coupled.wallSeconds + (dryTraffic?.wallSeconds ?? 0) }
         return (flood?.wallSeconds ?? 0) + (drainage?.wallSeconds ?? 0) + (spongeBaseline?.wallSeconds ?? 0)
             + (traffic?.wallSeconds ?? 0)
     }
@@ -85,7 +103,12 @@ public struct SceneRun {
             out += drainage.kpis
             if let spongeBaseline { out += DrainageKPIs.sponge(drainage, baseline: spongeBaseline) }
         }
-        return out + (coupled?.kpis ?? []) + (traffic?.kpis ?? [])
+        out += (coupled?.kpis ?? []) + (traffic?.kpis ?? [])
+        // The storm with traffic: its own KPIs (closures, delay lost, vehicle ledger) head the list.
+        if let c = coupled, let roads = c.roads, let t = traffic {
+            out = StormTrafficKPIs.kpis(roads: roads, traffic: t, rerouted: c.trafficProcess?.rerouted ?? 0, dry: dryTraffic, vehicles: c.vehicles) + out
+        }
+        return out
     }
 
     /// The flood KPIs (empty without the flood process).
@@ -129,6 +152,7 @@ public struct SceneRun {
             }
         }
         if let t = traffic { t.addResults(to: &r, model: scene.model) }
+        if let roads = coupled?.roads { r.roadFlooding = roads.flooded }
         return r
     }
 
@@ -140,10 +164,12 @@ public struct SceneRun {
         o.overwrite = overwrite
         o.waterLevel = scene.waterLevel
         o.title = scene.name
+        if let c = scene.roads { o.closureDepth = c.closureDepth }
         var files = try RunFolder.write(results, basemap: Basemap(model: scene.model), to: folder, options: o)
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys]
         enc.dateEncodingStrategy = .iso8601
+        enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         func put<T: Encodable>(_ v: T, _ name: String) throws {
             try AtomicFile.write(Array(try enc.encode(v)), to: (folder as NSString).appendingPathComponent(name))
             files.append(name)
@@ -155,6 +181,14 @@ public struct SceneRun {
         if let drainage { try put(DrainageKPIs.summary(drainage, baseline: spongeBaseline), "drainage_summary.json") }
         if let c = coupled?.summary { try put(c, "coupled_summary.json") }
         if let t = traffic { files += try t.writeExtras(to: folder) }
+        if let roads = coupled?.roads {
+            try AtomicFile.write(Array(roads.eventsCSV.utf8), to: (folder as NSString).appendingPathComponent("traffic/road_events.csv"))
+            files.append("traffic/road_events.csv")
+        }
+        if let d = dryTraffic {
+            try AtomicFile.write(Array(try enc.encode(d.summary)), to: (folder as NSString).appendingPathComponent("traffic_summary_dry.json"))
+            files.append("traffic_summary_dry.json")
+        }
         return files.sorted()
     }
 }

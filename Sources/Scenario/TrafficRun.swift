@@ -29,6 +29,16 @@ public struct TrafficRun {
         simulation = try TrafficSimulation(graph: scene.graph, demand: scene.demand, options: scene.options)
     }
 
+    /// The traffic of a run that drove it elsewhere (the coupled storm-and-traffic engine): its
+    /// finished simulation, sampled queues and timings, for the same KPIs, maps and tables.
+    init(scene: TrafficScene, finished simulation: TrafficSimulation, queueTimes: [Double], queueSamples: [[Double]],
+         cpuSeconds: Double) {
+        self.scene = scene
+        self.simulation = simulation
+        self.queueTimes = queueTimes; self.queueSamples = queueSamples
+        self.cpuSeconds = cpuSeconds
+    }
+
     /// Runs to the scene's end; `progress(fraction, simulated seconds)` after each report step.
     public mutating func run(progress: (Double, Double) -> Void = { _, _ in }) {
         let start = ContinuousClock.now

@@ -40,6 +40,9 @@ struct Run: ParsableCommand {
             if !d.sponge.isEmpty { what.append("\(d.sponge.count) sponge facilities (and the same scene without them)") }
         }
         if let t = s.traffic { what.append("\(t.graph.laneCount) lanes, \(t.demand.trips.count) vehicles") }
+        if let c = s.roads {
+            what.append("roads close at \(c.closureDepth) m of water" + (c.dryBaseline ? " (and the same traffic without the storm)" : ""))
+        }
         print("run \(s.name): \(s.processes.joined(separator: " + ")) on \(s.model.name), \(what.joined(separator: "; ")), \(Int(s.flood.duration)) s simulated, \(threads) thread(s)")
         let tty = isatty(STDOUT_FILENO) != 0
         var lastTenth = -1

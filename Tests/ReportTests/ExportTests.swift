@@ -87,7 +87,7 @@ func close(_ a: Coordinate, _ b: Coordinate) -> Bool { abs(a.x - b.x) <= 0.5e-7 
         let dir = TemporaryFolderPath()
         let r = syntheticResults()
         let layers = try ResultLayers.make(r, roads: [SyntheticScene.street])
-        #expect(layers.map(\.name) == ["max_depth", "flooded_roads", "node_flooding", "link_flows", "junction_delays", "pipe_flows"])
+        #expect(layers.map(\.name) == ["max_depth", "flooded_roads", "node_flooding", "link_flows", "junction_delays", "pipe_flows", "road_closures"])
         let t = try CoordinateTransformer(from: SyntheticScene.crs, to: .wgs84)
         let back = try CoordinateTransformer(from: .wgs84, to: SyntheticScene.crs)
         for layer in layers {
