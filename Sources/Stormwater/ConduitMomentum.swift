@@ -57,16 +57,45 @@ extension FlowRouter {
         return (cls, yC, yN, fasnh)
     }
 
-    /// Top width used for surface area, taken no higher than 96 % of a closed conduit's depth.
+    /// Relative depth y/yFull above which a closed conduit's top width is no longer used as is:
+    /// 0.96 under EXTRAN (width held at that depth) and 0.985257 under SLOT (Preissmann slot).
     @inline(__always)
-    func dwWidth(_ x: XSectionGeometry, _ y: Double) -> Double {
-        x.topWidth(depth: x.isClosed && y / x.yFull > 0.96 ? 0.96 * x.yFull : y)
+    var crownCutoff: Double { options.surchargeMethod == .slot ? 0.985257 : 0.96 }
+
+    /// Preissmann slot width (ft) of a closed conduit at depth y (ft) under the SLOT surcharge
+    /// method, 0 otherwise or below the crown cutoff: Sjöberg's w = wMax·0.5423·exp(−(y/yFull)^2.4)
+    /// up to y/yFull = 1.78, then 1 % of wMax (Sjöberg 1982, as adopted in SWMM 5.1.013+; Pachaly
+    /// et al. 2020, J. Hydraul. Eng. 146(7)).
+    @inline(__always)
+    func slotWidth(_ x: XSectionGeometry, _ y: Double) -> Double {
+        guard options.surchargeMethod == .slot, x.isClosed, x.yFull > 0 else { return 0 }
+        let yNorm = y / x.yFull
+        if yNorm < 0.985257 { return 0 }
+        if yNorm > 1.78 { return 0.01 * x.wMax }
+        return x.wMax * 0.5423 * exp(-pow(yNorm, 2.4))
     }
 
-    /// `dwWidth` when the top width at y is already known.
+    /// Area (ft²), top width for the nodes' surface area (ft) and hydraulic radius (ft) of conduit
+    /// section x at depth y (ft). Above full depth (SLOT only) the area grows by the slot,
+    /// A = Afull + (y − yFull)·w_slot, and the radius stays at its full value. The width is the slot
+    /// width where a slot applies, else the width at the crown cutoff for a closed conduit above it.
     @inline(__always)
-    func dwWidth(_ x: XSectionGeometry, _ y: Double, _ widthAtY: Double) -> Double {
-        x.isClosed && y / x.yFull > 0.96 ? x.topWidth(depth: 0.96 * x.yFull) : widthAtY
+    func dwGeometry(_ x: XSectionGeometry, _ y: Double) -> (area: Double, width: Double, radius: Double) {
+        let cutoff = crownCutoff
+        if !x.isClosed || y < cutoff * x.yFull { return x.areaWidthRadius(depth: y) }
+        let wSlot = slotWidth(x, y)
+        if y >= x.yFull {
+            return (x.aFull + (y - x.yFull) * wSlot, wSlot > 0 ? wSlot : x.topWidth(depth: cutoff * x.yFull), x.rFull)
+        }
+        let g = x.areaWidthRadius(depth: y)
+        return (g.area, wSlot > 0 ? wSlot : x.topWidth(depth: cutoff * x.yFull), g.radius)
+    }
+
+    /// Surface-area width (ft) of conduit section x at depth y (ft), as in `dwGeometry`.
+    @inline(__always)
+    func dwWidth(_ x: XSectionGeometry, _ y: Double) -> Double {
+        if !x.isClosed || y < crownCutoff * x.yFull { return x.topWidth(depth: y) }
+        return dwGeometry(x, y).width
     }
 
     /// New flow of conduit j for iteration `iteration` (0-based) of a step of dt seconds.
@@ -81,12 +110,16 @@ extension FlowRouter {
         let z1 = net.invert[n1] + net.offset1[j], z2 = net.invert[n2] + net.offset2[j]
         var h1 = max(newDepth[n1] + net.invert[n1], z1)
         var h2 = max(newDepth[n2] + net.invert[n2], z2)
-        var y1 = min(max(h1 - z1, fudge), x.yFull)
-        var y2 = min(max(h2 - z2, fudge), x.yFull)
+        var y1 = max(h1 - z1, fudge)
+        var y2 = max(h2 - z2, fudge)
+        // Under EXTRAN the end depths stop at the crown; under SLOT they rise into the slot.
+        if options.surchargeMethod != .slot { y1 = min(y1, x.yFull); y2 = min(y2, x.yFull) }
 
-        // Flow class and the end depths it implies.
+        // Flow class and the end depths it implies (a conduit full at both ends is subcritical).
         var r = ConduitResult()
-        let (cls, yC, yN, fasnh) = conduitFlowClass(j, q: qLast, h1: h1, h2: h2, y1: y1, y2: y2)
+        let (cls, yC, yN, fasnh) = y1 >= x.yFull && y2 >= x.yFull
+            ? (FlowClass.subcritical, 0.0, 0.0, 1.0)
+            : conduitFlowClass(j, q: qLast, h1: h1, h2: h2, y1: y1, y2: y2)
         r.flowClass = cls
         switch cls {
         case .upCritical: y1 = max(min(yC, yN), fudge); h1 = z1 + y1
@@ -97,7 +130,7 @@ extension FlowRouter {
         }
         // Geometry at the two ends and the middle, each evaluated once.
         let yMid = 0.5 * (y1 + y2)
-        let g1 = x.areaWidthRadius(depth: y1), g2 = x.areaWidthRadius(depth: y2), gm = x.areaWidthRadius(depth: yMid)
+        let g1 = dwGeometry(x, y1), g2 = dwGeometry(x, y2), gm = dwGeometry(x, yMid)
         let a1e = g1.area, a2e = g2.area, r1 = g1.radius
         let aMid = gm.area, rMid = gm.radius
         let isFull = y1 >= x.yFull && y2 >= x.yFull
@@ -105,8 +138,8 @@ extension FlowRouter {
         // Surface area the conduit lends to its end nodes (widths capped at 96 % of a closed depth).
         if cls != .dry {
             let yMidS = max(yMid, fudge)
-            let w1 = dwWidth(x, y1, g1.width), w2 = dwWidth(x, y2, g2.width)
-            let wm = yMidS == yMid ? dwWidth(x, yMid, gm.width) : dwWidth(x, yMidS)
+            let w1 = g1.width, w2 = g2.width
+            let wm = yMidS == yMid ? gm.width : dwWidth(x, yMidS)
             switch cls {
             case .subcritical, .supercritical:
                 r.surfArea1 = (w1 + wm) / 2 * length / 2
@@ -140,7 +173,9 @@ extension FlowRouter {
 
         var v = qLast / aMid
         if abs(v) > 50 { v = 50 * (qLast < 0 ? -1 : 1) }
-        r.froude = froudeNumber(x, v: v, y: yMid, area: aMid, width: gm.width)
+        // Froude number with the section's own top width (not the capped or slot width).
+        let wFroude = !x.isClosed || yMid < crownCutoff * x.yFull ? gm.width : x.topWidth(depth: yMid)
+        r.froude = froudeNumber(x, v: v, y: yMid, area: aMid, width: wFroude)
         if r.flowClass == .subcritical && r.froude > 1 { r.flowClass = .supercritical }
 
         var sigma: Double = r.froude <= 0.5 ? 1 : (r.froude >= 1 ? 0 : 2 * (1 - r.froude))
@@ -197,7 +232,8 @@ extension FlowRouter {
         r.q = q
         r.aMid = aMid
         r.depth = min(yMid, x.yFull)
-        r.volume = min(0.5 * (a1e + a2e), x.aFull) * c.length * barrels
+        // The slot may hold more than the full area (SLOT); under EXTRAN the ends are at most full.
+        r.volume = 0.5 * (a1e + a2e) * c.length * barrels
         return r
     }
 

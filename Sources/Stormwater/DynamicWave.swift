@@ -237,7 +237,10 @@ extension FlowRouter {
             let dy = denom == 0 ? 0 : corr * dQ / denom
             yNew = yLast + dy
             if yNew < yCrown { yNew = yCrown - fudge }
-            if canPond && yNew < fullDepth { yNew = fullDepth - fudge }
+            // A node that can pond leaves the surcharge update at its rim: it may rise only just
+            // above the full depth here, and from the next iteration on it is a ponded node whose
+            // depth follows its volume over the ponded area (no head jump without water behind it).
+            if canPond && yNew > fullDepth { yNew = fullDepth + fudge }
         }
         if yNew < 0 { yNew = 0 }
         var yMax = fullDepth

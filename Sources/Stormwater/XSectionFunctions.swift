@@ -277,9 +277,12 @@ extension XSectionGeometry {
         return min(y, yFull)
     }
 
+    /// Critical flow A·√(g·A/W) (cfs) at depth y (ft); 0 where the top width is 0 (the crown of a
+    /// closed section), as SWMM counts it, so a flow above the critical flow just below the crown
+    /// has its critical depth at full depth.
     private func criticalFlow(depth y: Double) -> Double {
         let a = area(depth: y), w = topWidth(depth: y)
-        if w <= 0 { return a > 0 ? .infinity : 0 }
+        if w <= 0 { return 0 }
         return a * (Hydraulics.gravity * a / w).squareRoot()
     }
 

@@ -56,6 +56,13 @@ import Testing
         #expect(abs(lhs - rhs) / rhs < 0.05)
         let ynC = c.normalDepth(flow: 20, beta: beta)
         #expect(abs(beta * c.sectionFactor(area: c.area(depth: ynC)) - 20) < 0.01 * 20)
+        // A flow above the critical flow at 96 % of a closed pipe's depth (the last enumeration
+        // step below the crown, where the top width closes to 0) has its critical depth at the
+        // crown, as in SWMM; a flow just below it stays under the crown.
+        let y96 = 0.96 * 3.0, a96 = c.area(depth: y96), w96 = c.topWidth(depth: y96)
+        let q96 = a96 * (32.2 * a96 / w96).squareRoot()
+        #expect(c.criticalDepth(flow: 1.05 * q96) == 3)
+        #expect(c.criticalDepth(flow: 0.95 * q96) < y96)
     }
 
     /// The shallow part of a circle (A/Afull < 0.04), where the area of a section factor is solved
