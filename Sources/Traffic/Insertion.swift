@@ -46,12 +46,15 @@ extension TrafficSimulation {
         case .best, .free, .allowed:
             var bestRoom = -Double.infinity
             for l in lanes {
-                if case .best = vDepartLane[v], next >= 0, !graph.leads(l, to: next) { continue }
+                guard permits(v, l) else { continue }
+                if case .best = vDepartLane[v], next >= 0, !graph.leads(l, to: next, classes: tClasses[Int(vTypeIdx[v])]) { continue }
                 let room = entryRoom(l)
                 if room > bestRoom + 1e-9 { bestRoom = room; lane = l }
             }
             if lane < 0 { lane = lanes.lowerBound }
         }
+        // A lane the vehicle's class may not use (a sidewalk, a bus lane) is replaced by the first one it may.
+        if !permits(v, lane), let ok = lanes.first(where: { permits(v, $0) }) { lane = ok }
         let len = graph.laneLength[lane]
         let pos = vDepartPos[v].isNaN ? min(tLength[Int(vTypeIdx[v])], len) : min(max(vDepartPos[v], 0), len)
         let vmax = laneMax(v, lane)
@@ -88,7 +91,7 @@ extension TrafficSimulation {
         vRouteIdx[v] = 0
         vState[v] = 1
         vDepart[v] = time
-        vLink[v] = next >= 0 ? Int32(graph.link(from: lane, to: next, then: routeEdge(v, 2))) : -1
+        vLink[v] = Int32(routeLink(v, from: lane, routeIndex: 0))
         insertSorted(v, into: lane)
         counts.inserted += 1
         counts.running += 1
@@ -134,7 +137,7 @@ extension TrafficSimulation {
             let e = routeEdge(v, r)
             let nx = routeEdge(v, r + 1)
             var best = -1, bestRoom = -Double.infinity
-            for l in graph.lanes(of: e) where nx < 0 || graph.leads(l, to: nx) {
+            for l in graph.lanes(of: e) where permits(v, l) && (nx < 0 || graph.leads(l, to: nx, classes: tClasses[Int(vTypeIdx[v])])) {
                 let room = entryRoom(l)
                 if room > bestRoom { best = l; bestRoom = room }
             }
@@ -143,7 +146,7 @@ extension TrafficSimulation {
                 vDistance[v] -= tLength[Int(vTypeIdx[v])]
                 vPos[v] = tLength[Int(vTypeIdx[v])]
                 vSpeed[v] = 0
-                vLink[v] = nx >= 0 ? Int32(graph.link(from: best, to: nx, then: routeEdge(v, r + 2))) : -1
+                vLink[v] = Int32(routeLink(v, from: best, routeIndex: r))
                 insertSorted(v, into: best)
                 stats.entered(edge: e)
                 return

@@ -47,6 +47,19 @@ extension TrafficSimulation {
         idx < Int(vRouteLen[v]) ? Int(routeEdges[Int(vRouteStart[v]) + idx]) : -1
     }
 
+    /// Whether `v`'s vehicle class may use `lane`.
+    @inline(__always) func permits(_ v: Int, _ lane: Int) -> Bool {
+        graph.laneClasses[lane] & tClasses[Int(vTypeIdx[v])] != 0
+    }
+
+    /// The link `v` takes from `lane` when it is on route edge `r`: onto route edge r + 1, through a
+    /// lane its class may use, preferring one that leads on to edge r + 2; −1 at the last edge or
+    /// when the lane has no such link.
+    @inline(__always) func routeLink(_ v: Int, from lane: Int, routeIndex r: Int) -> Int {
+        r < Int(vRouteLen[v]) - 1
+            ? graph.link(from: lane, to: routeEdge(v, r + 1), then: routeEdge(v, r + 2), classes: tClasses[Int(vTypeIdx[v])]) : -1
+    }
+
     // MARK: Planning
 
     mutating func planSpeeds() {
@@ -170,7 +183,7 @@ extension TrafficSimulation {
             seen += graph.laneLength[nextLane]
             cur = nextLane
             if !graph.laneInternal[cur] {
-                link = ridx < last ? graph.link(from: cur, to: routeEdge(v, ridx + 1), then: routeEdge(v, ridx + 2)) : -1
+                link = routeLink(v, from: cur, routeIndex: ridx)
             }
         }
         // Dawdling (Krauß): v' −= Δt·σ·a·U[0,1), or Δt·σ·v'·U when v' < a; never below the speed a
@@ -274,7 +287,7 @@ extension TrafficSimulation {
             if !graph.laneInternal[next] {
                 vRouteIdx[v] += 1
                 let r = Int(vRouteIdx[v])
-                vLink[v] = r < Int(vRouteLen[v]) - 1 ? Int32(graph.link(from: next, to: routeEdge(v, r + 1), then: routeEdge(v, r + 2))) : -1
+                vLink[v] = Int32(routeLink(v, from: next, routeIndex: r))
                 stats.entered(edge: Int(graph.laneEdge[next]))
             }
             cur = next
