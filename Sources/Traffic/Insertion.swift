@@ -82,6 +82,16 @@ extension TrafficSimulation {
                 return false
             }
         }
+        // On a lane shorter than the vehicle (or with no vehicle ahead on it), the last vehicle on
+        // the next lane of its path is its leader.
+        if ld < 0, let beyond = leaderBeyond(v, lane: lane, pos: pos) {
+            let (u, ahead) = beyond
+            let gap = ahead + vPos[u] - tLength[Int(vTypeIdx[u])] - tMinGap[Int(vTypeIdx[v])]
+            if gap < 0 { return false }
+            let safe = Krauss.safeStopSpeed(gap: gap + Krauss.brakeGap(vSpeed[u], decel: tDecel[Int(vTypeIdx[u])], dt: options.step),
+                                            decel: tDecel[Int(vTypeIdx[v])], tau: tTau[Int(vTypeIdx[v])], dt: options.step)
+            if case .value = vDepartSpeed[v] { if safe < speed { return false } } else { speed = min(speed, safe) }
+        }
         // Vehicles inside the junction heading onto this lane must be able to follow the new one.
         if !feedersCanFollow(lane, back: pos - tLength[Int(vTypeIdx[v])], speed: speed, decel: tDecel[Int(vTypeIdx[v])]) { return false }
         vPos[v] = pos
@@ -97,6 +107,23 @@ extension TrafficSimulation {
         counts.running += 1
         stats.entered(edge: e)
         return true
+    }
+
+    /// The last vehicle on the next two lanes of `v`'s path after `lane` (its junction path, then the
+    /// lane after), with the distance (m) from position `pos` on `lane` to the start of its lane.
+    func leaderBeyond(_ v: Int, lane: Int, pos: Double) -> (Int, Double)? {
+        let k = routeLink(v, from: lane, routeIndex: 0)
+        guard k >= 0 else { return nil }
+        var next = graph.linkVia[k] >= 0 ? Int(graph.linkVia[k]) : Int(graph.linkTo[k])
+        var ahead = graph.laneLength[lane] - pos
+        for _ in 0..<2 {
+            let u = lastOn(next)
+            if u >= 0 { return (u, ahead) }
+            guard graph.laneInternal[next], graph.internalNext[next] >= 0 else { return nil }
+            ahead += graph.laneLength[next]
+            next = Int(graph.internalNext[next])
+        }
+        return nil
     }
 
     /// Whether every vehicle on the internal lanes that end on `lane` can follow a vehicle whose back

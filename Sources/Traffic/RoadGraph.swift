@@ -33,6 +33,8 @@ public struct RoadGraph: Sendable {
     public internal(set) var laneClasses: [UInt64] = []
     /// For internal lanes: the next lane (internal or normal), −1 if none.
     public internal(set) var internalNext: [Int32] = []
+    /// For internal lanes: the internal lane before it on its junction path, −1 if none.
+    public internal(set) var internalPrev: [Int32] = []
     /// For the first internal lane of a link with an internal junction: that link (else −1).
     public internal(set) var internalWaitLink: [Int32] = []
     /// For normal lanes: outgoing links in CSR (`laneLinkStart[l]..<laneLinkStart[l+1]`).
@@ -146,6 +148,11 @@ public struct RoadGraph: Sendable {
                 }
                 normal.append(Pending(conn: c, from: from, to: to, via: via, directRequest: direct))
             }
+        }
+        internalPrev = Array(repeating: -1, count: nl)
+        for l in 0..<nl where laneInternal[l] {
+            let nx = internalNext[l]
+            if nx >= 0, laneInternal[Int(nx)] { internalPrev[Int(nx)] = Int32(l) }
         }
         // Internal lanes whose successor is on a normal edge feed that lane.
         for l in 0..<nl where laneInternal[l] {
