@@ -1,5 +1,6 @@
 @testable import Traffic
 import CityModel
+import Geometry
 import Testing
 
 /// Lane permissions (`allow`/`disallow` of SUMO lanes): real networks converted from OpenStreetMap
@@ -47,5 +48,21 @@ import Testing
         #expect(onSidewalk == 0)
         #expect(sim.counts.arrived == 40)
         #expect(sim.counts.collisions == 0)
+    }
+
+    /// Rail crossings and rail signals have no `<tlLogic>` (SUMO switches them itself), and links
+    /// with linkIndex -1 are not switched: such links are read as unsignalised, not refused.
+    @Test func railCrossingLinksAreUnsignalised() throws {
+        let net = ImportTests.net
+            .replacingOccurrences(of: "type=\"traffic_light\" x=\"105\"", with: "type=\"rail_crossing\" x=\"105\"")
+            .replacingOccurrences(of: "<tlLogic id=\"J\"", with: "<tlLogic id=\"K\"")
+        let n = try ImportTests.parseNet(net)
+        #expect(n.connections[0].tl == nil && n.connections[0].linkIndex == nil)
+        let uncontrolled = ImportTests.net.replacingOccurrences(of: "linkIndex=\"0\"", with: "linkIndex=\"-1\"")
+        let m = try ImportTests.parseNet(uncontrolled)
+        #expect(m.connections[0].tl == nil)
+        // A signal program that does not exist for an ordinary junction is still an error.
+        let dangling = ImportTests.net.replacingOccurrences(of: "<tlLogic id=\"J\"", with: "<tlLogic id=\"K\"")
+        ImportTests.expectError(.danglingReference, line: 22, containing: "unknown traffic light J") { _ = try ImportTests.parseNet(dangling) }
     }
 }
