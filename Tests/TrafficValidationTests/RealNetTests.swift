@@ -22,10 +22,6 @@ import Traffic
     @Test(.enabled(if: available("adlershof"), "needs .realnet/adlershof: run KEEP=.realnet scripts/validate-sumo real adlershof"))
     func adlershof() throws { try check("adlershof") }
 
-    @Test(.enabled(if: available("braunschweig"),
-                   "needs .realnet/braunschweig: run KEEP=.realnet scripts/validate-sumo real braunschweig"))
-    func braunschweig() throws { try check("braunschweig") }
-
     func check(_ name: String) throws {
         let dir = "\(Self.folder)/\(name)"
         let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/sumo.json"))
