@@ -161,6 +161,17 @@ public enum SumoNetReader {
         }
         guard sawNet else { throw InputError(.unsupportedFormat, "not a SUMO network (no <net> element)", at: SourceLocation(file: file)) }
         net.signalPrograms = programOrder.map { programs[$0]! }
+        // Rail signals and rail crossings are controlled by SUMO's built-in logic (no <tlLogic>), and
+        // linkIndex -1 marks a link the controller does not switch: both are unsignalised links
+        // with the right of way of their `state` letter.
+        let railJunctions = Set(net.junctions.filter { $0.type == .railSignal || $0.type == .railCrossing }.map(\.id))
+        for i in net.connections.indices {
+            guard let tl = net.connections[i].tl else { continue }
+            if (net.connections[i].linkIndex ?? 0) < 0 || (programs[tl] == nil && railJunctions.contains(tl)) {
+                net.connections[i].tl = nil
+                net.connections[i].linkIndex = nil
+            }
+        }
         try check(net, file: file)
         return net
     }

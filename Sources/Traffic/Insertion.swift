@@ -46,12 +46,15 @@ extension TrafficSimulation {
         case .best, .free, .allowed:
             var bestRoom = -Double.infinity
             for l in lanes {
-                if case .best = vDepartLane[v], next >= 0, !graph.leads(l, to: next) { continue }
+                guard permits(v, l) else { continue }
+                if case .best = vDepartLane[v], next >= 0, !graph.leads(l, to: next, classes: tClasses[Int(vTypeIdx[v])]) { continue }
                 let room = entryRoom(l)
                 if room > bestRoom + 1e-9 { bestRoom = room; lane = l }
             }
             if lane < 0 { lane = lanes.lowerBound }
         }
+        // A lane the vehicle's class may not use (a sidewalk, a bus lane) is replaced by the first one it may.
+        if !permits(v, lane), let ok = lanes.first(where: { permits(v, $0) }) { lane = ok }
         let len = graph.laneLength[lane]
         let pos = vDepartPos[v].isNaN ? min(tLength[Int(vTypeIdx[v])], len) : min(max(vDepartPos[v], 0), len)
         let vmax = laneMax(v, lane)
@@ -79,6 +82,16 @@ extension TrafficSimulation {
                 return false
             }
         }
+        // On a lane shorter than the vehicle (or with no vehicle ahead on it), the last vehicle on
+        // the next lane of its path is its leader.
+        if ld < 0, let beyond = leaderBeyond(v, lane: lane, pos: pos) {
+            let (u, ahead) = beyond
+            let gap = ahead + vPos[u] - tLength[Int(vTypeIdx[u])] - tMinGap[Int(vTypeIdx[v])]
+            if gap < 0 { return false }
+            let safe = Krauss.safeStopSpeed(gap: gap + Krauss.brakeGap(vSpeed[u], decel: tDecel[Int(vTypeIdx[u])], dt: options.step),
+                                            decel: tDecel[Int(vTypeIdx[v])], tau: tTau[Int(vTypeIdx[v])], dt: options.step)
+            if case .value = vDepartSpeed[v] { if safe < speed { return false } } else { speed = min(speed, safe) }
+        }
         // Vehicles inside the junction heading onto this lane must be able to follow the new one.
         if !feedersCanFollow(lane, back: pos - tLength[Int(vTypeIdx[v])], speed: speed, decel: tDecel[Int(vTypeIdx[v])]) { return false }
         vPos[v] = pos
@@ -88,12 +101,29 @@ extension TrafficSimulation {
         vRouteIdx[v] = 0
         vState[v] = 1
         vDepart[v] = time
-        vLink[v] = next >= 0 ? Int32(graph.link(from: lane, to: next, then: routeEdge(v, 2))) : -1
+        vLink[v] = Int32(routeLink(v, from: lane, routeIndex: 0))
         insertSorted(v, into: lane)
         counts.inserted += 1
         counts.running += 1
         stats.entered(edge: e)
         return true
+    }
+
+    /// The last vehicle on the next two lanes of `v`'s path after `lane` (its junction path, then the
+    /// lane after), with the distance (m) from position `pos` on `lane` to the start of its lane.
+    func leaderBeyond(_ v: Int, lane: Int, pos: Double) -> (Int, Double)? {
+        let k = routeLink(v, from: lane, routeIndex: 0)
+        guard k >= 0 else { return nil }
+        var next = graph.linkVia[k] >= 0 ? Int(graph.linkVia[k]) : Int(graph.linkTo[k])
+        var ahead = graph.laneLength[lane] - pos
+        for _ in 0..<2 {
+            let u = lastOn(next)
+            if u >= 0 { return (u, ahead) }
+            guard graph.laneInternal[next], graph.internalNext[next] >= 0 else { return nil }
+            ahead += graph.laneLength[next]
+            next = Int(graph.internalNext[next])
+        }
+        return nil
     }
 
     /// Whether every vehicle on the internal lanes that end on `lane` can follow a vehicle whose back
@@ -134,7 +164,7 @@ extension TrafficSimulation {
             let e = routeEdge(v, r)
             let nx = routeEdge(v, r + 1)
             var best = -1, bestRoom = -Double.infinity
-            for l in graph.lanes(of: e) where nx < 0 || graph.leads(l, to: nx) {
+            for l in graph.lanes(of: e) where permits(v, l) && (nx < 0 || graph.leads(l, to: nx, classes: tClasses[Int(vTypeIdx[v])])) {
                 let room = entryRoom(l)
                 if room > bestRoom { best = l; bestRoom = room }
             }
@@ -143,7 +173,7 @@ extension TrafficSimulation {
                 vDistance[v] -= tLength[Int(vTypeIdx[v])]
                 vPos[v] = tLength[Int(vTypeIdx[v])]
                 vSpeed[v] = 0
-                vLink[v] = nx >= 0 ? Int32(graph.link(from: best, to: nx, then: routeEdge(v, r + 2))) : -1
+                vLink[v] = Int32(routeLink(v, from: best, routeIndex: r))
                 insertSorted(v, into: best)
                 stats.entered(edge: e)
                 return

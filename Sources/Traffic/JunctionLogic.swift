@@ -81,6 +81,11 @@ extension TrafficSimulation {
                 if c == UInt8(ascii: "y"), Krauss.brakeGap(vSpeed[v], decel: tDecel[Int(vTypeIdx[v])], dt: options.step) <= seen { break }
                 let w = crossingWindow(v, link: k, seen: seen)
                 r.arrival[k] = min(r.arrival[k], w.arrive); r.leave[k] = max(r.leave[k], w.leave)
+                // A vehicle standing at a link where it must yield holds the vehicles behind it: they
+                // cannot arrive before it has gone, so they do not register (else two opposing
+                // queues, each yielding to the other's followers, wait for ever).
+                if vSpeed[v] < 0.1, !(c == UInt8(ascii: "G") || c == UInt8(ascii: "O") || c == UInt8(ascii: "M")
+                                      || (c == UInt8(ascii: "g") && graph.linkCont[k])) { break }
             }
         }
     }

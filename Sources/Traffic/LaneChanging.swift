@@ -29,7 +29,8 @@ extension TrafficSimulation {
     /// Whether lane `lane` serves the route of `v` after its current edge.
     @inline(__always) func serves(_ v: Int, lane: Int) -> Bool {
         let r = Int(vRouteIdx[v])
-        return r >= Int(vRouteLen[v]) - 1 || graph.leads(lane, to: routeEdge(v, r + 1))
+        guard permits(v, lane) else { return false }
+        return r >= Int(vRouteLen[v]) - 1 || graph.leads(lane, to: routeEdge(v, r + 1), classes: tClasses[Int(vTypeIdx[v])])
     }
 
     /// Neighbours of position `pos` on `lane` (excluding `v`): the nearest vehicle ahead and behind.
@@ -84,7 +85,7 @@ extension TrafficSimulation {
         vPos[v] = min(vPos[v], graph.laneLength[target] - 0.001)
         insertSorted(v, into: target)
         let r = Int(vRouteIdx[v])
-        vLink[v] = r < Int(vRouteLen[v]) - 1 ? Int32(graph.link(from: target, to: routeEdge(v, r + 1), then: routeEdge(v, r + 2))) : -1
+        vLink[v] = Int32(routeLink(v, from: target, routeIndex: r))
         vLastChange[v] = time
     }
 
@@ -121,7 +122,7 @@ extension TrafficSimulation {
                     insertSorted(u, into: l); insertSorted(v, into: target)
                     for x in [u, v] {
                         let r = Int(vRouteIdx[x]), ln = Int(vLane[x])
-                        vLink[x] = r < Int(vRouteLen[x]) - 1 ? Int32(graph.link(from: ln, to: routeEdge(x, r + 1), then: routeEdge(x, r + 2))) : -1
+                        vLink[x] = Int32(routeLink(x, from: ln, routeIndex: r))
                         vLastChange[x] = time
                     }
                     return true

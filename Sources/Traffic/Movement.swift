@@ -47,6 +47,19 @@ extension TrafficSimulation {
         idx < Int(vRouteLen[v]) ? Int(routeEdges[Int(vRouteStart[v]) + idx]) : -1
     }
 
+    /// Whether `v`'s vehicle class may use `lane`.
+    @inline(__always) func permits(_ v: Int, _ lane: Int) -> Bool {
+        graph.laneClasses[lane] & tClasses[Int(vTypeIdx[v])] != 0
+    }
+
+    /// The link `v` takes from `lane` when it is on route edge `r`: onto route edge r + 1, through a
+    /// lane its class may use, preferring one that leads on to edge r + 2; −1 at the last edge or
+    /// when the lane has no such link.
+    @inline(__always) func routeLink(_ v: Int, from lane: Int, routeIndex r: Int) -> Int {
+        r < Int(vRouteLen[v]) - 1
+            ? graph.link(from: lane, to: routeEdge(v, r + 1), then: routeEdge(v, r + 2), classes: tClasses[Int(vTypeIdx[v])]) : -1
+    }
+
     // MARK: Planning
 
     mutating func planSpeeds() {
@@ -121,7 +134,9 @@ extension TrafficSimulation {
         if leader >= 0 {
             let gap = vPos[leader] - tLength[Int(vTypeIdx[leader])] - pos - minGap
             if gap < freeGap { vs = min(vs, follow(v, gap: gap, leaderSpeed: vSpeed[leader], leaderDecel: tDecel[Int(vTypeIdx[leader])])) }
-            haveLeader = true
+            // A leader taking another link leaves this vehicle's path at the junction: vehicles on
+            // this vehicle's own junction path and exit lane are then looked for below.
+            haveLeader = Int(vLink[leader]) == Int(vLink[v])
         }
         let w = Int(vYieldTo[v])
         if w >= 0, vState[w] == 1 {
@@ -157,6 +172,12 @@ extension TrafficSimulation {
                 if wl >= 0, !linkOpen(v, wl, seen: seen, fromStopLine: false, waitLane: cur) { vs = min(vs, stopSpeed(v, gap: seen)); break }
                 if !graph.laneInternal[nextLane] { ridx += 1 }
             }
+            if graph.laneInternal[l], graph.laneInternal[cur], !graph.laneInternal[nextLane] {
+                // Merging inside the junction: for a vehicle in the junction, a vehicle on another
+                // junction path onto the same lane that is nearer to it drives ahead of it (SUMO's
+                // leaders on merging internal lanes).
+                vs = min(vs, mergeSpeed(v, onto: nextLane, from: cur, distance: seen, freeGap: freeGap))
+            }
             let nextLim = laneMax(v, nextLane)
             if nextLim < vs { vs = min(vs, Krauss.approachSpeed(distance: seen, targetSpeed: nextLim, decel: decel, dt: dt)) }
             if !haveLeader {
@@ -170,7 +191,7 @@ extension TrafficSimulation {
             seen += graph.laneLength[nextLane]
             cur = nextLane
             if !graph.laneInternal[cur] {
-                link = ridx < last ? graph.link(from: cur, to: routeEdge(v, ridx + 1), then: routeEdge(v, ridx + 2)) : -1
+                link = routeLink(v, from: cur, routeIndex: ridx)
             }
         }
         // Dawdling (Krauß): v' −= Δt·σ·a·U[0,1), or Δt·σ·v'·U when v' < a; never below the speed a
@@ -185,6 +206,35 @@ extension TrafficSimulation {
             vs = max(vMin, vd)
         }
         return max(0, max(vs, sp - tEDecel[ti] * dt))
+    }
+
+    /// The speed (m/s) `v`, `distance` m before the start of normal lane `target` on junction path
+    /// `path`, may drive behind the vehicles on the other junction paths onto `target` (their last
+    /// two internal lanes) that are nearer to it: each is taken as a leader `distance − its
+    /// distance` ahead.
+    func mergeSpeed(_ v: Int, onto target: Int, from path: Int, distance: Double, freeGap: Double) -> Double {
+        var vs = Double.infinity
+        let minGap = tMinGap[Int(vTypeIdx[v])]
+        for f in graph.laneFeeders[target] where Int(f) != path && graph.laneInternal[Int(f)] {
+            var lane = Int(f), beyond = 0.0                    // beyond: from the end of `lane` to `target`
+            for _ in 0..<2 {
+                let fb = Int(laneStart[lane]), len = graph.laneLength[lane]
+                for i in 0..<Int(laneN[lane]) {
+                    let u = Int(slots[fb + i])
+                    let du = len - vPos[u] + beyond
+                    guard du < distance else { break }                   // the rest are farther away
+                    // A vehicle standing at an internal waiting point yields to this one.
+                    if beyond > 0, vSpeed[u] < 0.1 { continue }
+                    let gap = distance - du - tLength[Int(vTypeIdx[u])] - minGap
+                    if gap < freeGap { vs = min(vs, follow(v, gap: gap, leaderSpeed: vSpeed[u], leaderDecel: tDecel[Int(vTypeIdx[u])])) }
+                }
+                beyond += len
+                let p = Int(graph.internalPrev[lane])
+                guard p >= 0, beyond < distance else { break }
+                lane = p
+            }
+        }
+        return vs
     }
 
     // MARK: Movement
@@ -274,7 +324,7 @@ extension TrafficSimulation {
             if !graph.laneInternal[next] {
                 vRouteIdx[v] += 1
                 let r = Int(vRouteIdx[v])
-                vLink[v] = r < Int(vRouteLen[v]) - 1 ? Int32(graph.link(from: next, to: routeEdge(v, r + 1), then: routeEdge(v, r + 2))) : -1
+                vLink[v] = Int32(routeLink(v, from: next, routeIndex: r))
                 stats.entered(edge: Int(graph.laneEdge[next]))
             }
             cur = next

@@ -27,7 +27,7 @@ extension TrafficSimulation {
             routeEdges += newRoute
             if vState[v] == 1, vLane[v] >= 0, !graph.laneInternal[Int(vLane[v])] {
                 let r = Int(vRouteIdx[v])
-                vLink[v] = r < newRoute.count - 1 ? Int32(graph.link(from: Int(vLane[v]), to: routeEdge(v, r + 1), then: routeEdge(v, r + 2))) : -1
+                vLink[v] = Int32(routeLink(v, from: Int(vLane[v]), routeIndex: r))
             }
             changed += 1
         }

@@ -28,8 +28,13 @@ public struct RoadGraph: Sendable {
     public internal(set) var laneEdge: [Int32] = []
     public internal(set) var laneIndex: [Int32] = []
     public internal(set) var laneInternal: [Bool] = []
+    /// Vehicle classes that may use each lane, one bit per `VehicleClassBits` class (sidewalks,
+    /// bicycle, bus and rail lanes of real networks exclude passenger cars).
+    public internal(set) var laneClasses: [UInt64] = []
     /// For internal lanes: the next lane (internal or normal), −1 if none.
     public internal(set) var internalNext: [Int32] = []
+    /// For internal lanes: the internal lane before it on its junction path, −1 if none.
+    public internal(set) var internalPrev: [Int32] = []
     /// For the first internal lane of a link with an internal junction: that link (else −1).
     public internal(set) var internalWaitLink: [Int32] = []
     /// For normal lanes: outgoing links in CSR (`laneLinkStart[l]..<laneLinkStart[l+1]`).
@@ -97,6 +102,7 @@ public struct RoadGraph: Sendable {
                 laneEdge.append(ei)
                 laneIndex.append(Int32(l.index))
                 laneInternal.append(e.function == .internal)
+                laneClasses.append(VehicleClassBits.mask(allow: l.allow, disallow: l.disallow))
             }
         }
         let nl = laneIDs.count
@@ -142,6 +148,11 @@ public struct RoadGraph: Sendable {
                 }
                 normal.append(Pending(conn: c, from: from, to: to, via: via, directRequest: direct))
             }
+        }
+        internalPrev = Array(repeating: -1, count: nl)
+        for l in 0..<nl where laneInternal[l] {
+            let nx = internalNext[l]
+            if nx >= 0, laneInternal[Int(nx)] { internalPrev[Int(nx)] = Int32(l) }
         }
         // Internal lanes whose successor is on a normal edge feed that lane.
         for l in 0..<nl where laneInternal[l] {
@@ -216,21 +227,49 @@ public struct RoadGraph: Sendable {
         Int(edgeLaneStart[e])..<Int(edgeLaneStart[e] + edgeLaneCount[e])
     }
 
-    /// The first link from `lane` onto edge `toEdge`, preferring one whose target lane leads on to
-    /// `thenEdge`; −1 when the lane has no link to `toEdge`.
-    @inline(__always) public func link(from lane: Int, to toEdge: Int, then thenEdge: Int = -1) -> Int {
+    /// The first link from `lane` onto edge `toEdge` whose target lane admits `classes`, preferring
+    /// one whose target lane leads on to `thenEdge`; −1 when the lane has no such link.
+    @inline(__always) public func link(from lane: Int, to toEdge: Int, then thenEdge: Int = -1,
+                                       classes: UInt64 = VehicleClassBits.all) -> Int {
         var first = -1
-        for k in links(of: lane) where Int(linkToEdge[k]) == toEdge {
+        for k in links(of: lane) where Int(linkToEdge[k]) == toEdge && laneClasses[Int(linkTo[k])] & classes != 0 {
             if first < 0 { first = k }
             if thenEdge < 0 { return k }
             let t = Int(linkTo[k])
-            if links(of: t).contains(where: { Int(linkToEdge[$0]) == thenEdge }) { return k }
+            if leads(t, to: thenEdge, classes: classes) { return k }
         }
         return first
     }
 
-    /// Whether `lane` has a link onto `toEdge`.
-    @inline(__always) public func leads(_ lane: Int, to toEdge: Int) -> Bool {
-        links(of: lane).contains { Int(linkToEdge[$0]) == toEdge }
+    /// Whether `lane` has a link onto `toEdge` whose target lane admits `classes`.
+    @inline(__always) public func leads(_ lane: Int, to toEdge: Int, classes: UInt64 = VehicleClassBits.all) -> Bool {
+        links(of: lane).contains { Int(linkToEdge[$0]) == toEdge && laneClasses[Int(linkTo[$0])] & classes != 0 }
+    }
+}
+
+/// SUMO's vehicle classes as bits of a 64-bit mask (lane permissions `allow`/`disallow`, a vehicle
+/// type's `vClass`). A class name SUMO does not define gets the bit `other`.
+public enum VehicleClassBits {
+    public static let names = ["ignoring", "private", "emergency", "authority", "army", "vip", "pedestrian", "passenger",
+                               "hov", "taxi", "bus", "coach", "delivery", "truck", "trailer", "tram", "rail_urban", "rail",
+                               "rail_electric", "rail_fast", "motorcycle", "moped", "bicycle", "evehicle", "ship",
+                               "container", "cable_car", "subway", "aircraft", "wheelchair", "scooter", "drone",
+                               "custom1", "custom2"]
+    static let index: [String: Int] = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+    /// Every class.
+    public static let all: UInt64 = ~0
+    /// The bit of classes SUMO does not name.
+    public static let other: UInt64 = 1 << 63
+
+    /// The bit of class `name`.
+    public static func bit(_ name: String) -> UInt64 { index[name].map { 1 << UInt64($0) } ?? other }
+
+    /// The classes a lane admits: those of `allow` (nil: all; the word `all` stands for every
+    /// class) minus those of `disallow`.
+    public static func mask(allow: Set<String>?, disallow: Set<String>?) -> UInt64 {
+        var m = all
+        if let allow, !allow.contains("all") { m = allow.reduce(0) { $0 | bit($1) } }
+        if let disallow { for c in disallow { m &= ~bit(c) } }
+        return m
     }
 }

@@ -86,6 +86,7 @@ public struct TrafficSimulation: Sendable {
     var tEDecel: [Double] = [], tTau: [Double] = [], tSigma: [Double] = [], tMaxSpeed: [Double] = []
     var tModel: [CarFollowModel] = []
     var tDawdles: [Bool] = []            // Krauß with σ > 0: one random draw per step
+    var tClasses: [UInt64] = []          // the type's vehicle class bit (`VehicleClassBits`)
     var vDepartPlanned: [Double] = []
     var vDepartLane: [DepartLane] = []
     var vDepartSpeed: [DepartSpeed] = []
@@ -199,6 +200,7 @@ public struct TrafficSimulation: Sendable {
                 tLength.append(type.length); tMinGap.append(type.minGap); tAccel.append(type.accel); tDecel.append(type.decel)
                 tEDecel.append(max(type.emergencyDecel, type.decel)); tTau.append(type.tau); tSigma.append(type.sigma)
                 tMaxSpeed.append(type.maxSpeed)
+                tClasses.append(VehicleClassBits.bit(type.vClass))
                 tModel.append(options.carFollowOverride ?? (type.carFollowModel == .idm ? .idm(delta: type.idmDelta) : .krauss))
                 if case .krauss = tModel[ti] { tDawdles.append(type.sigma > 0) } else { tDawdles.append(false) }
             }
