@@ -20,17 +20,19 @@ struct StepConstants: Sendable {
 }
 
 /// h^(−7/3) for h > 0, from an inverse cube root (bit-level first guess, two Newton steps) and four
-/// multiplications — no `pow`, so the face loop vectorises. Relative error below 8·10⁻⁵ over
+/// multiplications — no `pow`, so the face loop vectorises. The products are grouped for a short
+/// dependency chain: each Newton step forms (x/3 · y) · y² (two multiplications deep instead of three)
+/// and y⁷ = y⁴ · y³ (two deep after y² instead of three), 9 of ~80 cycles of latency per face. Relative error below 8·10⁻⁵ over
 /// 3·10⁻⁴–300 m (a third Newton step would bring it to 2·10⁻⁶ for 10 % more kernel time): the
 /// friction factor n² h^(−7/3) is then off by less than a change of Manning's n in its fifth digit.
 @inline(__always)
 func inversePow73(_ x: Float) -> Float {
     var y = Float(bitPattern: 0x54A2_1D2A &- x.bitPattern / 3)
     let xt = x * (1.0 / 3.0)
-    y = y * (4.0 / 3.0 - xt * (y * y * y))
-    y = y * (4.0 / 3.0 - xt * (y * y * y))
-    let y3 = y * y * y
-    return y3 * y3 * y
+    y = y * (4.0 / 3.0 - (xt * y) * (y * y))
+    y = y * (4.0 / 3.0 - (xt * y) * (y * y))
+    let y2 = y * y
+    return (y2 * y2) * (y2 * y)
 }
 
 /// The new unit discharge (m²/s, positive from cell A to cell B) through one face.
@@ -81,10 +83,10 @@ func inversePow73(_ x: F8) -> F8 {
     var y = unsafeBitCast(SIMD8<UInt32>(repeating: 0x54A2_1D2A) &- bits / 3, to: F8.self)
     let xt = x * (1.0 / 3.0)
     let four = F8(repeating: 4.0 / 3.0)
-    y = y * (four - xt * (y * y * y))
-    y = y * (four - xt * (y * y * y))
-    let y3 = y * y * y
-    return y3 * y3 * y
+    y = y * (four - (xt * y) * (y * y))
+    y = y * (four - (xt * y) * (y * y))
+    let y2 = y * y
+    return (y2 * y2) * (y2 * y)
 }
 
 @inline(__always)
