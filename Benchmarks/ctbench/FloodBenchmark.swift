@@ -72,8 +72,9 @@ enum FloodBenchmark {
                     let r = Double(updates) / sec
                     rate[t] = max(rate[t] ?? 0, r)
                     perCPU[t] = max(perCPU[t] ?? 0, r / max(cores, 1e-9))
-                    printError(String(format: "  ours %@ %d thread(s): %.1f M cell-updates/s (%.3f s, %.2f cores busy, dt %.3f s, mass error %.2e)",
-                                      name, t, r / 1e6, sec, cores, sim.lastStep, { var m = sim; return m.updateBalance().relativeError }()))
+                    printError(String(format: "  ours %@ %d thread(s): %.1f M cell-updates/s (%.3f s, %.2f cores busy, dt %.3f s, mass error %.2e, %d cells limited)",
+                                      name, t, r / 1e6, sec, cores, sim.lastStep, { var m = sim; return m.updateBalance().relativeError }(),
+                                      sim.limitedCells))
                 }
             }
             best[name] = rate[threads]

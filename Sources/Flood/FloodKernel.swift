@@ -19,18 +19,21 @@ struct StepConstants: Sendable {
     var routeSpeed: Float   // m/s
 }
 
-/// h^(−7/3) for h > 0, from an inverse cube root (bit-level first guess, two Newton steps) and four
-/// multiplications — no `pow`, so the face loop vectorises. Relative error below 8·10⁻⁵ over
-/// 3·10⁻⁴–300 m (a third Newton step would bring it to 2·10⁻⁶ for 10 % more kernel time): the
-/// friction factor n² h^(−7/3) is then off by less than a change of Manning's n in its fifth digit.
+/// h^(−7/3) for h > 0 from an inverse cube root: a bit-level first guess and one Newton-type step
+/// with tuned coefficients, y₁ = y₀ (a − b·x·y₀³), then y⁷ = y⁴ · y³ — no `pow`, no division, so the
+/// face loop vectorises. The magic constant 0x548E0000 and a = 1.48579689, b = 0.51276771 minimise the
+/// largest relative error of y⁷ (the approach of Moroz, Samotyy, Walczyk & Cieslinski 2021, Energies
+/// 14, 1058, for the inverse cube root, fitted here to the 7th power): ±5.7·10⁻³, equi-oscillating,
+/// for every h. The friction factor n² h^(−7/3) is then that of a Manning's n within ±0.3 % of the
+/// given one — below the precision n is known to. Two classic Newton steps (error 8·10⁻⁵) cost a
+/// further five multiplications and twelve cycles of latency per face (~10 % of the kernel time).
 @inline(__always)
 func inversePow73(_ x: Float) -> Float {
-    var y = Float(bitPattern: 0x54A2_1D2A &- x.bitPattern / 3)
-    let xt = x * (1.0 / 3.0)
-    y = y * (4.0 / 3.0 - xt * (y * y * y))
-    y = y * (4.0 / 3.0 - xt * (y * y * y))
-    let y3 = y * y * y
-    return y3 * y3 * y
+    var y = Float(bitPattern: 0x548E_0000 &- x.bitPattern / 3)
+    let xt = x * 0.51276771
+    y = y * (1.48579689 - (xt * y) * (y * y))
+    let y2 = y * y
+    return (y2 * y2) * (y2 * y)
 }
 
 /// The new unit discharge (m²/s, positive from cell A to cell B) through one face.
@@ -78,13 +81,11 @@ typealias F8 = SIMD8<Float>
 @inline(__always)
 func inversePow73(_ x: F8) -> F8 {
     let bits = unsafeBitCast(x, to: SIMD8<UInt32>.self)
-    var y = unsafeBitCast(SIMD8<UInt32>(repeating: 0x54A2_1D2A) &- bits / 3, to: F8.self)
-    let xt = x * (1.0 / 3.0)
-    let four = F8(repeating: 4.0 / 3.0)
-    y = y * (four - xt * (y * y * y))
-    y = y * (four - xt * (y * y * y))
-    let y3 = y * y * y
-    return y3 * y3 * y
+    var y = unsafeBitCast(SIMD8<UInt32>(repeating: 0x548E_0000) &- bits / 3, to: F8.self)
+    let xt = x * 0.51276771
+    y = y * (F8(repeating: 1.48579689) - (xt * y) * (y * y))
+    let y2 = y * y
+    return (y2 * y2) * (y2 * y)
 }
 
 @inline(__always)

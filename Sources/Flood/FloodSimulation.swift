@@ -1,5 +1,6 @@
 import Dispatch
 import Geometry
+import Synchronization
 
 /// Volumes of the flood run, cumulative from the start, in m³ and double precision.
 public struct FloodMassBalance: Hashable, Codable, Sendable {
@@ -393,15 +394,37 @@ struct UnsafeSendable: @unchecked Sendable {
     let sums: UnsafeMutablePointer<Double>
 }
 
-/// Runs `body` for bands 0..<count on `threads` threads; thread t takes bands t, t + threads, ….
+/// The next band to hand out in one `parallelBands` call.
+@available(macOS 15, *)
+final class BandCounter: Sendable {
+    let next = Atomic<Int>(0)
+}
+
+/// Runs `body` for bands 0..<count on `threads` threads. Each thread takes the next band not yet
+/// taken (an atomic counter), so a thread that gets less of a core — the machine shared with other
+/// work, or bands of unequal cost (dry rows) — takes fewer bands instead of holding up the step.
+/// Which thread runs a band does not change its result: every band writes only its own rows and
+/// per-band slots, and callers combine those in band order.
 func parallelBands(_ count: Int, threads: Int, _ body: @Sendable (Int) -> Void) {
     if threads <= 1 || count <= 1 {
         for b in 0..<count { body(b) }
         return
     }
     let t = min(threads, count)
-    DispatchQueue.concurrentPerform(iterations: t) { i in
-        var b = i
-        while b < count { body(b); b += t }
+    guard #available(macOS 15, *) else {
+        // Without `Atomic` (macOS 14): thread i takes bands i, i + t, ….
+        DispatchQueue.concurrentPerform(iterations: t) { i in
+            var b = i
+            while b < count { body(b); b += t }
+        }
+        return
+    }
+    let counter = BandCounter()
+    DispatchQueue.concurrentPerform(iterations: t) { _ in
+        while true {
+            let b = counter.next.wrappingAdd(1, ordering: .relaxed).oldValue
+            if b >= count { break }
+            body(b)
+        }
     }
 }
