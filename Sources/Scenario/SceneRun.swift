@@ -61,7 +61,7 @@ public struct SceneRun {
                 traffic = TrafficRun(scene: t, finished: p.simulation, queueTimes: coupled!.queueTimes,
                                      queueSamples: coupled!.queueSamples, cpuSeconds: p.cpuSeconds)
             }
-            dryTraffic?.run { f, t in progress(share + (1 - share) * f, t) }
+            try dryTraffic?.run { f, t in progress(share + (1 - share) * f, t) }
             return
         }
         // Progress runs over the parts in turn (the sponge baseline is not counted).
@@ -70,7 +70,7 @@ public struct SceneRun {
         if flood != nil { flood!.run { f, t in progress((done + f) / parts, t) }; done += 1 }
         if drainage != nil { drainage!.run { f, t in progress((done + f) / parts, t) }; done += 1 }
         spongeBaseline?.run()
-        traffic?.run { f, t in progress((done + f) / parts, t) }
+        try traffic?.run { f, t in progress((done + f) / parts, t) }
     }
 
     /// Wall-clock time of the simulations (s).

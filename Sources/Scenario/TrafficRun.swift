@@ -2,6 +2,7 @@ import CityModel
 import Foundation
 import Geometry
 import Report
+import SimCore
 import Traffic
 
 /// Runs a `TrafficScene` (the microsimulation on the model's road layers) and turns its results
@@ -18,8 +19,8 @@ public struct TrafficRun {
     /// `simulation.stats.approaches`).
     public private(set) var queueTimes: [Double] = []
     public private(set) var queueSamples: [[Double]] = []
-    /// Vehicles re-routed at each closure, in `scene.closures` order.
-    public private(set) var rerouted: [Int] = []
+    /// Vehicles re-routed around the closed roads.
+    public private(set) var rerouted = 0
     public private(set) var wallSeconds = 0.0
     public private(set) var cpuSeconds = 0.0
     public var queueInterval = 10.0
@@ -39,32 +40,41 @@ public struct TrafficRun {
         self.cpuSeconds = cpuSeconds
     }
 
-    /// Runs to the scene's end; `progress(fraction, simulated seconds)` after each report step.
-    public mutating func run(progress: (Double, Double) -> Void = { _, _ in }) {
+    /// Runs to the scene's end on SimCore's engine (`TrafficProcess`, and `RoadClosureSchedule` for
+    /// the closed roads); `progress(fraction, simulated seconds)` after each report step. The queues
+    /// are sampled between ticks every `queueInterval` s. Vehicles already on a closed edge drive
+    /// off it at their normal speed.
+    public mutating func run(progress: (Double, Double) -> Void = { _, _ in }) throws {
         let start = ContinuousClock.now
         let c0 = clock()
-        var factors = [Double](repeating: 1, count: scene.graph.edgeCount)
-        var nextClosure = 0
+        let step = SimDuration(seconds: scene.options.step)
+        var engine = try Engine(options: EngineOptions(tick: step, reportStep: SimDuration(seconds: scene.reportStep),
+                                                       end: SimTime(seconds: scene.duration), seed: scene.options.seed))
+        if !scene.closures.isEmpty { try engine.add(RoadClosureSchedule(scene.closures.map { ($0.edge, $0.from) })) }
+        var process = TrafficProcess(simulation: simulation)
+        process.closedEdgeSpeed = .infinity
+        try engine.add(process)
+        try engine.prepare()
+        func current() -> TrafficProcess { engine.process(named: process.name, as: TrafficProcess.self)! }
         var nextSample = 0.0, nextReport = scene.reportStep
         let end = scene.duration
-        while simulation.time < end - 1e-9 {
-            while nextClosure < scene.closures.count, scene.closures[nextClosure].from <= simulation.time + 1e-9 {
-                factors[scene.graph.edgeIndex[scene.closures[nextClosure].edge]!] = 0
-                rerouted.append(simulation.reroute(speedFactors: factors))
-                nextClosure += 1
-            }
-            if simulation.time >= nextSample - 1e-9 {
-                queueTimes.append(simulation.time); queueSamples.append(simulation.approachQueues())
+        while !engine.isFinished {
+            let t = engine.time.seconds
+            if t >= nextSample - 1e-9 {
+                queueTimes.append(t); queueSamples.append(current().simulation.approachQueues())
                 nextSample += queueInterval
             }
-            simulation.step()
-            if simulation.time >= nextReport - 1e-9 || simulation.time >= end - 1e-9 {
-                progress(min(1, simulation.time / end), simulation.time)
+            try engine.step()
+            let now = engine.time.seconds
+            if now >= nextReport - 1e-9 || engine.isFinished {
+                progress(min(1, now / end), now)
                 nextReport += scene.reportStep
             }
         }
+        let finished = current()
+        simulation = finished.simulation
+        rerouted = finished.rerouted
         queueTimes.append(simulation.time); queueSamples.append(simulation.approachQueues())
-        simulation.finishIntervals()
         cpuSeconds = Double(clock() - c0) / Double(CLOCKS_PER_SEC)
         let d = ContinuousClock.now - start
         wallSeconds = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
@@ -106,7 +116,7 @@ public struct TrafficRun {
             KPI(group: g, name: "Collisions", value: Double(s.collisions), unit: "", decimals: 0),
         ]
         if !scene.closures.isEmpty {
-            out.append(KPI(group: g, name: "Vehicles re-routed around closed roads", value: Double(rerouted.reduce(0, +)), unit: "veh", decimals: 0))
+            out.append(KPI(group: g, name: "Vehicles re-routed around closed roads", value: Double(rerouted), unit: "veh", decimals: 0))
         }
         let approaches = simulation.stats.approaches
         out.append(KPI(group: "Queues", name: "Longest queue (any approach)", value: approaches.map(\.queueMax).max() ?? 0, unit: "m", decimals: 1))
