@@ -150,7 +150,8 @@ import TestSupport
         // missing in the exchange (docs/validation.md, Dual drainage).
         withKnownIssue("the pipe scheme's continuity error under the coupled lateral flows on this small network") {
             #expect(abs(b.relativeError) < 0.001, "\(b)")
-            #expect(abs(b.relativeError) < 0.1, "\(b)")
         }
+        // Until then, a guard against it growing: the error measured with these settings is 19 %.
+        #expect(abs(b.relativeError) < 0.25, "\(b)")
     }
 }
